@@ -1,0 +1,86 @@
+/**
+ * The one definition of how the functions are wired: what triggers each, what it may call, and
+ * where its zip is built. The local stack serves exactly these routes and notification filter;
+ * the Terraform package's contract tests check its HCL against the same values, so the local
+ * and the deployed stack cannot drift apart.
+ */
+
+export type FunctionName = "ingest-movie-infos" | "update-movie-rating" | "get-movie";
+
+export interface HttpRoute {
+  readonly kind: "http";
+  readonly method: "GET" | "PATCH";
+  /** API Gateway REST resource path. */
+  readonly path: "/movies/{movie_id}";
+  /** Authorization when deployed with default variables. */
+  readonly authorization: "NONE" | "AWS_IAM";
+}
+
+export interface S3Notification {
+  readonly kind: "s3";
+  readonly events: readonly ["s3:ObjectCreated:*"];
+  readonly suffix: ".csv";
+}
+
+/** S3 actions a function calls, and the key prefix they are limited to ("" for any key). */
+export interface BucketGrant {
+  readonly actions: readonly string[];
+  readonly prefix: string;
+}
+
+export interface FunctionWiring {
+  readonly name: FunctionName;
+  /** Handler source, relative to the adapters package. */
+  readonly entry: string;
+  /** Deployable zip, relative to the adapters package; its handler is `index.handler`. */
+  readonly zip: string;
+  readonly trigger: HttpRoute | S3Notification;
+  /** DynamoDB actions on the table (TransactWriteItems is authorised per item action). */
+  readonly tableActions: readonly string[];
+  readonly bucketGrants: readonly BucketGrant[];
+}
+
+export const REPORTS_PREFIX = "reports/";
+
+export const FUNCTIONS: readonly FunctionWiring[] = [
+  {
+    name: "ingest-movie-infos",
+    entry: "src/handlers/ingest-movie-infos.ts",
+    zip: "dist/ingest-movie-infos.zip",
+    trigger: { kind: "s3", events: ["s3:ObjectCreated:*"], suffix: ".csv" },
+    tableActions: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+    bucketGrants: [
+      { actions: ["s3:GetObject", "s3:GetObjectVersion"], prefix: "" },
+      { actions: ["s3:PutObject"], prefix: REPORTS_PREFIX },
+    ],
+  },
+  {
+    name: "update-movie-rating",
+    entry: "src/handlers/update-movie-rating.ts",
+    zip: "dist/update-movie-rating.zip",
+    trigger: {
+      kind: "http",
+      method: "PATCH",
+      path: "/movies/{movie_id}",
+      authorization: "AWS_IAM",
+    },
+    tableActions: ["dynamodb:ConditionCheckItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+    bucketGrants: [],
+  },
+  {
+    name: "get-movie",
+    entry: "src/handlers/get-movie.ts",
+    zip: "dist/get-movie.zip",
+    trigger: { kind: "http", method: "GET", path: "/movies/{movie_id}", authorization: "NONE" },
+    tableActions: ["dynamodb:Query"],
+    bucketGrants: [],
+  },
+];
+
+/** Environment variable names every function reads its configuration from. */
+export const ENV = {
+  table: "MOVIES_TABLE",
+  bucket: "MOVIES_BUCKET",
+  dynamoEndpoint: "MOVIES_DYNAMODB_ENDPOINT",
+  s3Endpoint: "MOVIES_S3_ENDPOINT",
+} as const;
