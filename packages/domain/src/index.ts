@@ -1,4 +1,17 @@
 export * from "./errors.ts";
-export * from "./ingest-movie-infos.ts";
+export { type GetMovieDeps, getMovie } from "./get-movie.ts";
+export {
+  type CsvRecord,
+  type IngestOptions,
+  type IngestSummary,
+  ingestMovieInfos,
+  MAX_BATCH_SIZE,
+  type RejectedRow,
+} from "./ingest-movie-infos.ts";
 export type * from "./movie.ts";
+export { isMovieId, parseMovieId } from "./movie-id.ts";
+export { validateMovieInfo } from "./movie-info-rules.ts";
 export type * from "./ports.ts";
+export { type RateMovieDeps, rateMovie } from "./rate-movie.ts";
+export { parseRatingChanges } from "./rating-changes.ts";
+export { toMovie } from "./to-movie.ts";

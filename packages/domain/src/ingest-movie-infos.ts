@@ -1,4 +1,8 @@
+import { isBlankRecord, isHeaderRecord, movieInfoFromCsvFields } from "./csv-movie-info-row.ts";
+import { IngestIncompleteError } from "./errors.ts";
+import { MovieInfoBatchWriter } from "./movie-info-batch-writer.ts";
 import type { MovieInfoRepo } from "./ports.ts";
+import { createSeenMovieIds } from "./seen-movie-ids.ts";
 
 /** One parsed CSV record and the line it starts on (1-based). */
 export interface CsvRecord {
@@ -14,7 +18,10 @@ export interface RejectedRow {
 export interface IngestSummary {
   /** Records that are neither the header nor blank. */
   readonly rowsRead: number;
-  /** Distinct movie ids upserted. */
+  /**
+   * Distinct movie ids upserted, counting only writes the repo confirmed. On success
+   * `rowsRead = written + rejected + duplicates`.
+   */
   readonly written: number;
   readonly rejected: number;
   /** Valid rows whose movie id an earlier valid row of the same input already had. */
@@ -36,12 +43,165 @@ export interface IngestOptions {
    * Checked before each record (an `AbortSignal` fits); once aborted, reading stops, batches in
    * flight settle, and the ingest fails with `IngestIncompleteError`.
    */
-  readonly signal?: { readonly aborted: boolean };
+  readonly signal?: { readonly aborted: boolean; readonly reason?: unknown };
 }
 
-// CONTRACT (implementation to follow):
-export declare function ingestMovieInfos(
+export const MAX_BATCH_SIZE = 25;
+
+/**
+ * Upserts the movie info of every valid data row of a catalogue CSV (SPEC §4.1), already split
+ * into records, and tells what happened to each record: header, blank, rejected (with its line and
+ * reason, never stopping the rows after it), duplicate, or written. Within the input the last row
+ * of a movie id wins.
+ *
+ * Memory stays flat: records are pulled only as fast as batches are confirmed (at most
+ * `maxInFlight` batches in flight plus one being filled), except for the set of ids seen.
+ *
+ * Rejects with `IngestIncompleteError` when a write fails, the source throws, or `signal` aborts:
+ * reading stops, the batches in flight settle, and the error carries the counts reached so far.
+ */
+export async function ingestMovieInfos(
   repo: Pick<MovieInfoRepo, "putBatch">,
   records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>,
-  options?: IngestOptions,
-): Promise<IngestSummary>;
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
+  const batchSize = integerOption("batchSize", options.batchSize, 25, 1, MAX_BATCH_SIZE);
+  const maxInFlight = integerOption("maxInFlight", options.maxInFlight, 4, 1, Infinity);
+  const maxRejects = integerOption("maxRejects", options.maxRejects, 1000, 0, Infinity);
+  const { signal } = options;
+
+  const writer = new MovieInfoBatchWriter(repo, batchSize, maxInFlight);
+  const seen = createSeenMovieIds();
+  const rejects: RejectedRow[] = [];
+  let rowsRead = 0;
+  let rejected = 0;
+  let duplicates = 0;
+  let headerRows = 0;
+  let blankRows = 0;
+  let sawData = false;
+  let lastLine = 0;
+  let stop: { readonly reason: string; readonly cause: unknown } | undefined;
+  let source: RecordSource | undefined;
+
+  try {
+    source = openRecords(records);
+  } catch (cause) {
+    stop = { reason: "the input could not be read", cause };
+  }
+
+  // Not a `for await`: a sync source is read without a microtask per record, and the signal is
+  // checked before each record is pulled rather than after.
+  while (source !== undefined && stop === undefined) {
+    if (signal?.aborted === true) {
+      stop = { reason: "it was aborted", cause: signal.reason };
+      break;
+    }
+    if (writer.failure !== undefined) {
+      stop = { reason: "a batch write failed", cause: writer.failure.cause };
+      break;
+    }
+    let step: IteratorResult<CsvRecord>;
+    try {
+      step = source.sync !== undefined ? source.sync.next() : await source.async.next();
+    } catch (cause) {
+      // A source that threw is finished; it must not be asked to close.
+      source = undefined;
+      stop = { reason: "reading the input failed", cause };
+      break;
+    }
+    if (step.done === true) {
+      source = undefined;
+      break;
+    }
+    const { line, fields } = step.value;
+    lastLine = line;
+    if (isBlankRecord(fields)) {
+      blankRows++;
+      continue;
+    }
+    if (!sawData) {
+      sawData = true;
+      if (isHeaderRecord(fields)) {
+        headerRows++;
+        continue;
+      }
+    }
+    rowsRead++;
+    const info = movieInfoFromCsvFields(fields);
+    if (typeof info === "string") {
+      rejected++;
+      if (rejects.length < maxRejects) rejects.push({ line, reason: info });
+      continue;
+    }
+    const firstOfId = seen.add(info.movie_id);
+    if (!firstOfId) duplicates++;
+    writer.add(info, firstOfId);
+    // Backpressure: nothing more is pulled until the full batch has gone out.
+    if (writer.isFull) await writer.send(signal);
+  }
+
+  if (source !== undefined) await closeQuietly(source);
+  if (stop === undefined && !(await writer.send(signal))) {
+    stop =
+      writer.failure !== undefined
+        ? { reason: "a batch write failed", cause: writer.failure.cause }
+        : { reason: "it was aborted", cause: signal?.reason };
+  }
+  await writer.drain();
+  if (stop === undefined && writer.failure !== undefined) {
+    stop = { reason: "a batch write failed", cause: writer.failure.cause };
+  }
+
+  const summary: IngestSummary = {
+    rowsRead,
+    written: writer.written,
+    rejected,
+    duplicates,
+    headerRows,
+    blankRows,
+    rejects,
+  };
+  if (stop !== undefined) {
+    const detail = stop.cause instanceof Error ? `: ${stop.cause.message}` : "";
+    throw new IngestIncompleteError(
+      `ingest stopped after line ${lastLine} because ${stop.reason}${detail}`,
+      summary,
+      { cause: stop.cause },
+    );
+  }
+  return summary;
+}
+
+type RecordSource =
+  | { readonly sync: Iterator<CsvRecord>; readonly async?: undefined }
+  | { readonly sync?: undefined; readonly async: AsyncIterator<CsvRecord> };
+
+function openRecords(records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>): RecordSource {
+  if (Symbol.asyncIterator in records) return { async: records[Symbol.asyncIterator]() };
+  return { sync: records[Symbol.iterator]() };
+}
+
+/** Lets a source left before its end release what it holds (an open stream, a socket). */
+async function closeQuietly(source: RecordSource): Promise<void> {
+  try {
+    if (source.sync !== undefined) source.sync.return?.();
+    else await source.async.return?.();
+  } catch {
+    // The ingest is already failing for a reason of its own; a failed close adds nothing to it.
+  }
+}
+
+function integerOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new RangeError(`${name} must be an integer ${range} (got ${value})`);
+  }
+  return value;
+}

@@ -1,0 +1,481 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { IngestIncompleteError, UnwrittenItemsError } from "./errors.ts";
+import { type CsvRecord, type IngestSummary, ingestMovieInfos } from "./ingest-movie-infos.ts";
+import {
+  anyRow,
+  catalogue,
+  crowdedMovieId,
+  type Item,
+  lastWins,
+  toRecords,
+  validItem,
+  validMovieId,
+} from "./testing/csv-record-arbitraries.ts";
+import { InMemoryMovieStore } from "./testing/in-memory-movie-store.ts";
+
+const RUNS = { numRuns: 1000 };
+
+const SEED_CSV: CsvRecord[] = [
+  { line: 1, fields: ["mv1", "Interstellar", "United States", "2014-10-26"] },
+  { line: 2, fields: ["mv2", "The Dark Knight Rises", "United States", "2012-07-16"] },
+  { line: 3, fields: ["mv3", "The Prestige", "United Kingdom", "2006-10-17"] },
+];
+
+function row(line: number, id: string, name = `Movie ${id}`): CsvRecord {
+  return { line, fields: [id, name, "United States", "2014-10-26"] };
+}
+
+/** A sync source that counts how many records were pulled from it, and whether it was closed. */
+function countingSource(records: readonly CsvRecord[]) {
+  const state = { pulled: 0, closed: false };
+  function* generate(): Generator<CsvRecord> {
+    try {
+      for (const record of records) {
+        state.pulled++;
+        yield record;
+      }
+    } finally {
+      state.closed = true;
+    }
+  }
+  return { state, records: generate() };
+}
+
+async function incomplete(promise: Promise<unknown>): Promise<IngestIncompleteError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(IngestIncompleteError);
+  return error as IngestIncompleteError;
+}
+
+function microtasks(count: number): Promise<void> {
+  let p = Promise.resolve();
+  for (let i = 0; i < count; i++) p = p.then(() => undefined);
+  return p;
+}
+
+/** What the summary of a complete ingest of the items must say, from how they were generated. */
+function expectedSummary(items: readonly Item[], records: readonly CsvRecord[]): IngestSummary {
+  const seen = new Set<string>();
+  const rejects: { line: number; reason: string }[] = [];
+  let duplicates = 0;
+  items.forEach((item, i) => {
+    if (item.kind === "valid") {
+      if (seen.has(item.info.movie_id)) duplicates++;
+      seen.add(item.info.movie_id);
+    } else if (item.kind === "invalid" || item.kind === "wrong-count") {
+      rejects.push({ line: records[i]?.line ?? -1, reason: expect.any(String) as string });
+    }
+  });
+  const count = (kind: Item["kind"]) => items.filter((item) => item.kind === kind).length;
+  return {
+    rowsRead: count("valid") + count("invalid") + count("wrong-count"),
+    written: seen.size,
+    rejected: rejects.length,
+    duplicates,
+    headerRows: count("header"),
+    blankRows: count("blank"),
+    rejects,
+  };
+}
+
+describe("ingestMovieInfos", () => {
+  it("writes the seed's file as it is", async () => {
+    const store = new InMemoryMovieStore();
+    const summary = await ingestMovieInfos(store, SEED_CSV);
+    expect(summary).toEqual({
+      rowsRead: 3,
+      written: 3,
+      rejected: 0,
+      duplicates: 0,
+      headerRows: 0,
+      blankRows: 0,
+      rejects: [],
+    });
+    expect(store.infos.get("mv2")).toEqual({
+      movie_id: "mv2",
+      name: "The Dark Knight Rises",
+      country_of_origin: "United States",
+      release_date: "2012-07-16",
+    });
+  });
+
+  it("reads an async source as well as a sync one", async () => {
+    async function* source(): AsyncGenerator<CsvRecord> {
+      yield* SEED_CSV;
+    }
+    const store = new InMemoryMovieStore();
+    const summary = await ingestMovieInfos(store, source());
+    expect(summary.written).toBe(3);
+    expect([...store.infos.keys()].sort()).toEqual(["mv1", "mv2", "mv3"]);
+  });
+
+  it("skips a header in any letter case with spaces, after blank lines, and trims fields", async () => {
+    const store = new InMemoryMovieStore();
+    const summary = await ingestMovieInfos(store, [
+      { line: 1, fields: [""] },
+      { line: 2, fields: [" MOVIE_ID ", "Name", "Country_Of_Origin", " release_date"] },
+      { line: 3, fields: [" mv1 ", "  Interstellar ", "\tUnited States ", " 2014-10-26 "] },
+      { line: 4, fields: ["   "] },
+    ]);
+    expect(summary).toMatchObject({ rowsRead: 1, written: 1, headerRows: 1, blankRows: 2 });
+    expect(store.infos.get("mv1")).toEqual({
+      movie_id: "mv1",
+      name: "Interstellar",
+      country_of_origin: "United States",
+      release_date: "2014-10-26",
+    });
+  });
+
+  it("rejects the header's text anywhere but first, as a row with no date", async () => {
+    const summary = await ingestMovieInfos(new InMemoryMovieStore(), [
+      row(1, "mv1"),
+      { line: 2, fields: ["movie_id", "name", "country_of_origin", "release_date"] },
+    ]);
+    expect(summary.headerRows).toBe(0);
+    expect(summary.rejects).toEqual([
+      {
+        line: 2,
+        reason: 'release_date: must be a date in the form YYYY-MM-DD (found "release_date")',
+      },
+    ]);
+  });
+
+  it("rejects a bad row with its line and every reason, and carries on", async () => {
+    const store = new InMemoryMovieStore();
+    const summary = await ingestMovieInfos(store, [
+      row(1, "mv1"),
+      { line: 2, fields: ["mv2", "Two", "United States"] },
+      { line: 4, fields: ["mv/3", "", "France", "2014-02-30"] },
+      row(7, "mv4"),
+    ]);
+    expect(summary.rejects).toEqual([
+      { line: 2, reason: "expected 4 fields, found 3" },
+      {
+        line: 4,
+        reason:
+          'movie_id: may only contain A-Z a-z 0-9 - _ . (found "/" at position 3); ' +
+          "name: must not be empty; release_date: 2014-02-30 is not a calendar date",
+      },
+    ]);
+    expect(summary).toMatchObject({ rowsRead: 4, written: 2, rejected: 2 });
+    expect([...store.infos.keys()].sort()).toEqual(["mv1", "mv4"]);
+  });
+
+  it("keeps the first maxRejects rejected rows but counts them all", async () => {
+    const records = [1, 2, 3, 4, 5].map((line) => ({ line, fields: ["only one field"] }));
+    const summary = await ingestMovieInfos(new InMemoryMovieStore(), records, { maxRejects: 2 });
+    expect(summary.rejected).toBe(5);
+    expect(summary.rejects.map((r) => r.line)).toEqual([1, 2]);
+  });
+
+  it("lets the last row of an id win and counts the others as duplicates", async () => {
+    const store = new InMemoryMovieStore();
+    const summary = await ingestMovieInfos(
+      store,
+      [row(1, "mv1", "First"), row(2, "mv2"), row(3, "mv1", "Second"), row(4, "mv1", "Third")],
+      { batchSize: 1 },
+    );
+    expect(summary).toMatchObject({ rowsRead: 4, written: 2, duplicates: 2 });
+    expect(store.infos.get("mv1")?.name).toBe("Third");
+  });
+
+  it("holds back a batch until an earlier batch with the same id is written", async () => {
+    const releases: (() => void)[] = [];
+    const store = new InMemoryMovieStore({
+      before: (call) =>
+        call.method === "putBatch" && call.index === 0
+          ? new Promise<void>((resolve) => releases.push(resolve))
+          : undefined,
+    });
+    const done = ingestMovieInfos(store, [row(1, "mv1", "Old"), row(2, "mv1", "New")], {
+      batchSize: 1,
+      maxInFlight: 4,
+    });
+    await microtasks(20);
+    expect(store.batches).toHaveLength(1);
+    for (const release of releases) release();
+    await done;
+    expect(store.batches).toHaveLength(2);
+    expect(store.violations).toEqual([]);
+    expect(store.infos.get("mv1")?.name).toBe("New");
+  });
+
+  it("sends at most 25 items per batch by default and refuses a larger batchSize", async () => {
+    const store = new InMemoryMovieStore();
+    const records = Array.from({ length: 60 }, (_, i) => row(i + 1, `mv${i}`));
+    await ingestMovieInfos(store, records);
+    expect(store.batches.map((b) => b.length)).toEqual([25, 25, 10]);
+    await expect(ingestMovieInfos(store, records, { batchSize: 26 })).rejects.toThrow(RangeError);
+    await expect(ingestMovieInfos(store, records, { maxInFlight: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it("stops reading soon after a write fails, closes the source and reports what was written", async () => {
+    const failure = new UnwrittenItemsError(["mv0"]);
+    const store = new InMemoryMovieStore({
+      before: (call) => {
+        if (call.method === "putBatch" && call.index === 1) throw failure;
+      },
+    });
+    const source = countingSource(Array.from({ length: 10_000 }, (_, i) => row(i + 1, `mv${i}`)));
+    const error = await incomplete(
+      ingestMovieInfos(store, source.records, { batchSize: 10, maxInFlight: 2 }),
+    );
+    expect(error.cause).toBe(failure);
+    expect(error.message).toMatch(/a batch write failed/);
+    expect(source.state.pulled).toBeLessThan(100);
+    expect(source.state.closed).toBe(true);
+    expect(store.inFlight).toBe(0);
+    expect(error.summary.written).toBe(store.infos.size);
+    expect(error.summary.rowsRead).toBe(source.state.pulled);
+  });
+
+  it("fails loudly when putBatch throws instead of rejecting", async () => {
+    const store = {
+      putBatch(): Promise<void> {
+        throw new Error("boom");
+      },
+    };
+    const error = await incomplete(ingestMovieInfos(store, SEED_CSV, { batchSize: 1 }));
+    expect(error.summary.written).toBe(0);
+    expect((error.cause as Error).message).toBe("boom");
+  });
+
+  it("fails when the source throws, after writing the batches already sent", async () => {
+    const broken = new Error("socket hang up");
+    function* source(): Generator<CsvRecord> {
+      for (let i = 0; i < 7; i++) yield row(i + 1, `mv${i}`);
+      throw broken;
+    }
+    const store = new InMemoryMovieStore();
+    const error = await incomplete(ingestMovieInfos(store, source(), { batchSize: 3 }));
+    expect(error.cause).toBe(broken);
+    expect(error.message).toMatch(/after line 7 because reading the input failed: socket hang up/);
+    expect(error.summary).toMatchObject({ rowsRead: 7, written: 6 });
+    expect(store.infos.size).toBe(6);
+  });
+
+  it("stops before the next record once the signal aborts, and lets writes in flight finish", async () => {
+    const signal = { aborted: false, reason: "time budget spent" };
+    const store = new InMemoryMovieStore({ before: () => microtasks(5) });
+    const records = Array.from({ length: 100 }, (_, i) => row(i + 1, `mv${i}`));
+    const source = countingSource(records);
+    const pulledBeforeAbort = 30;
+    const watched = (function* () {
+      for (const record of source.records) {
+        // The budget runs out while this record is being handled.
+        if (source.state.pulled === pulledBeforeAbort) signal.aborted = true;
+        yield record;
+      }
+    })();
+    const error = await incomplete(ingestMovieInfos(store, watched, { batchSize: 10, signal }));
+    expect(source.state.pulled).toBe(pulledBeforeAbort);
+    expect(error.cause).toBe("time budget spent");
+    expect(store.inFlight).toBe(0);
+    expect(error.summary.rowsRead).toBe(pulledBeforeAbort);
+    expect(error.summary.written).toBe(store.infos.size);
+    expect(store.infos.size).toBeLessThanOrEqual(pulledBeforeAbort);
+  });
+
+  it("reads nothing when the signal is already aborted", async () => {
+    const source = countingSource(SEED_CSV);
+    const store = new InMemoryMovieStore();
+    await incomplete(ingestMovieInfos(store, source.records, { signal: { aborted: true } }));
+    expect(source.state.pulled).toBe(0);
+    expect(store.batches).toEqual([]);
+  });
+
+  describe("properties", () => {
+    it("ingests any sequence of valid rows to exactly the last row of each id", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          catalogue(validItem(fc.oneof(crowdedMovieId, validMovieId))),
+          async (items) => {
+            const store = new InMemoryMovieStore();
+            const summary = await ingestMovieInfos(store, toRecords(items));
+            const expected = lastWins(items);
+            expect(store.infos).toEqual(expected);
+            expect(summary.written).toBe(expected.size);
+            expect(summary.rowsRead).toBe(items.filter((i) => i.kind === "valid").length);
+            expect(summary.duplicates).toBe(summary.rowsRead - expected.size);
+            expect(summary.rejected).toBe(0);
+          },
+        ),
+        RUNS,
+      );
+    });
+
+    it("accounts for every record once; a bad row is rejected on its own line and stops nothing", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          catalogue(anyRow),
+          fc.array(fc.nat(3), { minLength: 1, maxLength: 5 }),
+          fc.integer({ min: 1, max: 25 }),
+          async (items, gaps, batchSize) => {
+            const records = toRecords(items, gaps);
+            const store = new InMemoryMovieStore();
+            const summary = await ingestMovieInfos(store, records, { batchSize });
+            expect(summary).toEqual(expectedSummary(items, records));
+            expect(summary.rowsRead + summary.headerRows + summary.blankRows).toBe(records.length);
+            expect(summary.rowsRead).toBe(summary.written + summary.rejected + summary.duplicates);
+            expect(store.infos).toEqual(lastWins(items));
+            // Each reason names exactly the fields the row broke, in column order.
+            const rejectedItems = items.filter(
+              (i) => i.kind === "invalid" || i.kind === "wrong-count",
+            );
+            summary.rejects.forEach((reject, i) => {
+              const item = rejectedItems[i];
+              if (item?.kind === "invalid") {
+                const named = reject.reason.split("; ").map((part) => part.split(":")[0]);
+                expect(named).toEqual(item.broken);
+              } else {
+                expect(reject.reason).toBe(`expected 4 fields, found ${item?.fields.length}`);
+              }
+            });
+          },
+        ),
+        RUNS,
+      );
+    });
+
+    it("never sends a batch over batchSize, with a repeated id, or sharing an id with one in flight, nor more than maxInFlight at once", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.scheduler(),
+          catalogue(anyRow, { maxLength: 120 }),
+          fc.integer({ min: 1, max: 25 }),
+          fc.integer({ min: 1, max: 6 }),
+          async (s, items, batchSize, maxInFlight) => {
+            const store = new InMemoryMovieStore({
+              before: (call) =>
+                call.method === "putBatch"
+                  ? s.schedule(Promise.resolve(), `batch ${call.index}`)
+                  : undefined,
+            });
+            const summary = await s.waitFor(
+              ingestMovieInfos(store, toRecords(items), { batchSize, maxInFlight }),
+            );
+            expect(store.violations).toEqual([]);
+            expect(store.maxInFlight).toBeLessThanOrEqual(maxInFlight);
+            for (const batch of store.batches) {
+              expect(batch.length).toBeLessThanOrEqual(batchSize);
+              expect(new Set(batch.map((info) => info.movie_id)).size).toBe(batch.length);
+            }
+            expect(store.infos).toEqual(lastWins(items));
+            expect(summary.rowsRead).toBe(summary.written + summary.rejected + summary.duplicates);
+          },
+        ),
+        RUNS,
+      );
+    });
+
+    it("keeps the in-flight bound and last-wins when writes finish after random microtask delays", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          catalogue(validItem(), { maxLength: 120 }),
+          fc.array(fc.nat(30), { minLength: 1, maxLength: 20 }),
+          fc.integer({ min: 1, max: 10 }),
+          fc.integer({ min: 1, max: 5 }),
+          async (items, delays, batchSize, maxInFlight) => {
+            const store = new InMemoryMovieStore({
+              before: (call) =>
+                call.method === "putBatch"
+                  ? microtasks(delays[call.index % delays.length] ?? 0)
+                  : undefined,
+            });
+            await ingestMovieInfos(store, toRecords(items), { batchSize, maxInFlight });
+            expect(store.violations).toEqual([]);
+            expect(store.maxInFlight).toBeLessThanOrEqual(maxInFlight);
+            expect(store.infos).toEqual(lastWins(items));
+          },
+        ),
+        RUNS,
+      );
+    });
+
+    it("never reads more than maxInFlight full batches plus one ahead of what is written", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.scheduler(),
+          fc.integer({ min: 0, max: 150 }),
+          fc.integer({ min: 1, max: 25 }),
+          fc.integer({ min: 1, max: 6 }),
+          async (s, rows, batchSize, maxInFlight) => {
+            const store = new InMemoryMovieStore({
+              before: (call) =>
+                call.method === "putBatch" ? s.schedule(Promise.resolve()) : undefined,
+            });
+            let maxAhead = 0;
+            function* source(): Generator<CsvRecord> {
+              for (let i = 0; i < rows; i++) {
+                // Distinct ids, so every row read is one item to write.
+                maxAhead = Math.max(maxAhead, i + 1 - store.infos.size);
+                yield row(i + 1, `mv${i}`);
+              }
+            }
+            await s.waitFor(ingestMovieInfos(store, source(), { batchSize, maxInFlight }));
+            expect(maxAhead).toBeLessThanOrEqual((maxInFlight + 1) * batchSize);
+            expect(store.infos.size).toBe(rows);
+          },
+        ),
+        RUNS,
+      );
+    });
+
+    it("fails a run whose write fails with IngestIncompleteError and counts only confirmed writes", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.scheduler(),
+          catalogue(anyRow, { maxLength: 120 }),
+          fc.integer({ min: 1, max: 10 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.nat(15),
+          async (s, items, batchSize, maxInFlight, failingBatch) => {
+            const failure = new UnwrittenItemsError(["x"]);
+            const store = new InMemoryMovieStore({
+              before: async (call) => {
+                if (call.method !== "putBatch") return;
+                await s.schedule(Promise.resolve(), `batch ${call.index}`);
+                if (call.index === failingBatch) throw failure;
+              },
+            });
+            const records = toRecords(items);
+            const outcome = await s.waitFor(
+              ingestMovieInfos(store, records, { batchSize, maxInFlight }).then(
+                (summary) => ({ summary, error: undefined }),
+                (error: unknown) => ({ summary: undefined, error }),
+              ),
+            );
+            expect(store.violations).toEqual([]);
+            if (store.batches.length <= failingBatch) {
+              expect(outcome.error).toBeUndefined();
+              return;
+            }
+            expect(outcome.error).toBeInstanceOf(IngestIncompleteError);
+            const error = outcome.error as IngestIncompleteError;
+            expect(error.cause).toBe(failure);
+            // Settled, not dangling: nothing is still being written once the error is out.
+            expect(store.inFlight).toBe(0);
+            const { summary } = error;
+            expect(summary.written).toBe(store.infos.size);
+            expect(summary.rowsRead).toBeGreaterThanOrEqual(
+              summary.written + summary.rejected + summary.duplicates,
+            );
+            expect(summary.rowsRead + summary.headerRows + summary.blankRows).toBeLessThanOrEqual(
+              records.length,
+            );
+            // Whatever was written is a row of the input for that id.
+            for (const [id, info] of store.infos) {
+              expect(items).toContainEqual(expect.objectContaining({ kind: "valid", info }));
+              expect(info.movie_id).toBe(id);
+            }
+          },
+        ),
+        RUNS,
+      );
+    });
+  });
+});

@@ -1,0 +1,29 @@
+// Error messages echo the offending value so a person can find it in their file, but a value can be
+// arbitrarily long (a 16 KiB body, a runaway CSV field), so what is echoed is cut short.
+const MAX_ECHOED_LENGTH = 40;
+
+/** `value` as a JSON string literal, shortened to a readable length. */
+export function quote(value: string): string {
+  return JSON.stringify(
+    value.length > MAX_ECHOED_LENGTH ? `${value.slice(0, MAX_ECHOED_LENGTH)}…` : value,
+  );
+}
+
+/** What a person would call the JSON type of `value`. */
+export function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+/** `value` described for a message about a field that has the wrong type. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return `string ${quote(value)}`;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return typeName(value);
+}
+
+/** A plain JSON-like object, as opposed to `null`, an array or a primitive. */
+export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,33 @@
+import { type FieldError, ValidationError } from "./errors.ts";
+import { describeValue } from "./message-values.ts";
+import type { Movie } from "./movie.ts";
+import { movieIdProblem } from "./movie-id.ts";
+import type { RatingRepo } from "./ports.ts";
+import { collectRatingChanges } from "./rating-changes.ts";
+import { toMovie } from "./to-movie.ts";
+
+export interface RateMovieDeps {
+  readonly ratings: RatingRepo;
+}
+
+/**
+ * Applies a PATCH body (SPEC §4.2) to the movie `movieId` and returns the movie as it now is.
+ * Rejects with one `ValidationError` listing every failing field of the path and the body (nothing
+ * is written), and with the repo's `MovieNotFoundError` when the movie has no info.
+ */
+export async function rateMovie(
+  deps: RateMovieDeps,
+  movieId: unknown,
+  body: unknown,
+): Promise<Movie> {
+  const errors: FieldError[] = [];
+  const idMessage =
+    typeof movieId === "string"
+      ? movieIdProblem(movieId)
+      : `must be a string (found ${describeValue(movieId)})`;
+  if (idMessage !== undefined) errors.push({ field: "movie_id", message: idMessage });
+  const validId = idMessage === undefined && typeof movieId === "string" ? movieId : undefined;
+  const changes = collectRatingChanges(validId, body, errors);
+  if (validId === undefined || changes === undefined) throw new ValidationError(errors);
+  return toMovie(await deps.ratings.update(validId, changes));
+}

@@ -1,0 +1,92 @@
+import { type FieldError, ValidationError } from "./errors.ts";
+import { describeValue, isRecord, quote } from "./message-values.ts";
+import type { RatingChanges } from "./movie.ts";
+
+export const RATING_MIN = 0;
+export const RATING_MAX = 100;
+
+const RATING_FIELDS = ["rotten_tomatoes_rating", "imdb_rating"] as const;
+const KNOWN_FIELDS = `movie_id, ${RATING_FIELDS.join(", ")}`;
+
+/** Why `value` is not a rating (a finite number from 0 to 100), or `undefined` when it is one. */
+export function ratingProblem(value: unknown): string | undefined {
+  // Numeric strings are refused rather than coerced: a client sending "98" has a bug worth seeing.
+  if (typeof value !== "number") {
+    return `must be a number from ${RATING_MIN} to ${RATING_MAX} (found ${describeValue(value)})`;
+  }
+  if (!Number.isFinite(value)) {
+    return `must be a finite number from ${RATING_MIN} to ${RATING_MAX} (found ${value})`;
+  }
+  if (value < RATING_MIN || value > RATING_MAX) {
+    return `must be from ${RATING_MIN} to ${RATING_MAX} (found ${value})`;
+  }
+  return undefined;
+}
+
+/**
+ * Adds to `errors` every way a PATCH body (SPEC §4.2) is wrong, and returns its changes when it is
+ * right. `pathMovieId` is the id the body's optional `movie_id` must equal; `undefined` when the
+ * path's id is itself invalid (the caller reports that), so that no mismatch is reported on top.
+ */
+export function collectRatingChanges(
+  pathMovieId: string | undefined,
+  body: unknown,
+  errors: FieldError[],
+): RatingChanges | undefined {
+  if (!isRecord(body)) {
+    errors.push({ field: "body", message: `must be a JSON object (found ${describeValue(body)})` });
+    return undefined;
+  }
+  const before = errors.length;
+  let rottenTomatoes: number | undefined;
+  let imdb: number | undefined;
+  for (const field of Object.keys(body)) {
+    const value = body[field];
+    if (field === "movie_id") {
+      const message = bodyMovieIdProblem(value, pathMovieId);
+      if (message !== undefined) errors.push({ field, message });
+    } else if (field === "rotten_tomatoes_rating" || field === "imdb_rating") {
+      const message = ratingProblem(value);
+      if (message !== undefined) errors.push({ field, message });
+      else if (typeof value === "number") {
+        // `+ 0` turns -0 (which JSON can carry) into the 0 a reader expects back.
+        if (field === "rotten_tomatoes_rating") rottenTomatoes = value + 0;
+        else imdb = value + 0;
+      }
+    } else {
+      errors.push({ field, message: `is not a known field (known fields: ${KNOWN_FIELDS})` });
+    }
+  }
+  if (!Object.hasOwn(body, "rotten_tomatoes_rating") && !Object.hasOwn(body, "imdb_rating")) {
+    errors.push({
+      field: "body",
+      message: `must set at least one of ${RATING_FIELDS.join(", ")}`,
+    });
+  }
+  if (errors.length > before) return undefined;
+  if (rottenTomatoes !== undefined && imdb !== undefined) {
+    return { rotten_tomatoes_rating: rottenTomatoes, imdb_rating: imdb };
+  }
+  if (rottenTomatoes !== undefined) return { rotten_tomatoes_rating: rottenTomatoes };
+  if (imdb !== undefined) return { imdb_rating: imdb };
+  return undefined;
+}
+
+function bodyMovieIdProblem(value: unknown, pathMovieId: string | undefined): string | undefined {
+  if (typeof value !== "string") return `must be a string (found ${describeValue(value)})`;
+  if (pathMovieId !== undefined && value !== pathMovieId) {
+    return `must equal the movie_id in the path, ${quote(pathMovieId)} (found ${quote(value)})`;
+  }
+  return undefined;
+}
+
+/**
+ * The rating changes of a PATCH body for the movie `pathMovieId`; a `ValidationError` naming every
+ * failing field otherwise.
+ */
+export function parseRatingChanges(pathMovieId: string, body: unknown): RatingChanges {
+  const errors: FieldError[] = [];
+  const changes = collectRatingChanges(pathMovieId, body, errors);
+  if (changes === undefined) throw new ValidationError(errors);
+  return changes;
+}
