@@ -1,0 +1,19 @@
+import { Entity } from "electrodb";
+
+/** A movie's info: one item in the movie's partition, in the `movie` collection. */
+export const movieInfoEntity = new Entity({
+  model: { service: "movies", entity: "movie_info", version: "1" },
+  attributes: {
+    movie_id: { type: "string", required: true, readOnly: true },
+    name: { type: "string", required: true },
+    country_of_origin: { type: "string", required: true },
+    release_date: { type: "string", required: true },
+  },
+  indexes: {
+    byMovie: {
+      collection: "movie",
+      pk: { field: "pk", composite: ["movie_id"] },
+      sk: { field: "sk", composite: [] },
+    },
+  },
+});
