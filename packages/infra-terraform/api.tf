@@ -1,0 +1,177 @@
+# REST API: the routes of the http triggers in wiring.ts, each an AWS_PROXY integration to its
+# function. GET is open; PATCH requires SigV4 (AWS_IAM) unless var.patch_authorization opens it.
+
+resource "aws_api_gateway_rest_api" "movies" {
+  name        = "${var.name_prefix}-api"
+  description = "Movies: GET and PATCH /movies/{movie_id}."
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+}
+
+resource "aws_api_gateway_resource" "movies" {
+  rest_api_id = aws_api_gateway_rest_api.movies.id
+  parent_id   = aws_api_gateway_rest_api.movies.root_resource_id
+  path_part   = "movies"
+}
+
+resource "aws_api_gateway_resource" "movie" {
+  rest_api_id = aws_api_gateway_rest_api.movies.id
+  parent_id   = aws_api_gateway_resource.movies.id
+  path_part   = "{movie_id}"
+}
+
+# --- GET /movies/{movie_id} -> get-movie --------------------------------------------------------
+
+resource "aws_api_gateway_method" "get_movie" {
+  rest_api_id   = aws_api_gateway_rest_api.movies.id
+  resource_id   = aws_api_gateway_resource.movie.id
+  http_method   = "GET"
+  authorization = "NONE"
+
+  request_parameters = {
+    "method.request.path.movie_id" = true
+  }
+}
+
+resource "aws_api_gateway_integration" "get_movie" {
+  rest_api_id             = aws_api_gateway_rest_api.movies.id
+  resource_id             = aws_api_gateway_resource.movie.id
+  http_method             = aws_api_gateway_method.get_movie.http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = aws_lambda_function.get_movie.invoke_arn
+}
+
+resource "aws_lambda_permission" "api_invoke_get_movie" {
+  statement_id  = "AllowApiGatewayGetMovie"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.get_movie.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.movies.execution_arn}/*/GET/movies/*"
+}
+
+# --- PATCH /movies/{movie_id} -> update-movie-rating --------------------------------------------
+
+resource "aws_api_gateway_method" "update_movie_rating" {
+  rest_api_id   = aws_api_gateway_rest_api.movies.id
+  resource_id   = aws_api_gateway_resource.movie.id
+  http_method   = "PATCH"
+  authorization = var.patch_authorization
+
+  request_parameters = {
+    "method.request.path.movie_id" = true
+  }
+}
+
+resource "aws_api_gateway_integration" "update_movie_rating" {
+  rest_api_id             = aws_api_gateway_rest_api.movies.id
+  resource_id             = aws_api_gateway_resource.movie.id
+  http_method             = aws_api_gateway_method.update_movie_rating.http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = aws_lambda_function.update_movie_rating.invoke_arn
+}
+
+resource "aws_lambda_permission" "api_invoke_update_movie_rating" {
+  statement_id  = "AllowApiGatewayUpdateMovieRating"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.update_movie_rating.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.movies.execution_arn}/*/PATCH/movies/*"
+}
+
+# --- Deployment and stage -------------------------------------------------------------------
+
+resource "aws_api_gateway_deployment" "movies" {
+  rest_api_id = aws_api_gateway_rest_api.movies.id
+
+  # A new deployment whenever a route, method or integration changes (whole resources, so that
+  # e.g. a changed authorization or integration URI redeploys too).
+  triggers = {
+    redeployment = sha1(jsonencode([
+      aws_api_gateway_resource.movies,
+      aws_api_gateway_resource.movie,
+      aws_api_gateway_method.get_movie,
+      aws_api_gateway_integration.get_movie,
+      aws_api_gateway_method.update_movie_rating,
+      aws_api_gateway_integration.update_movie_rating,
+    ]))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_cloudwatch_log_group" "api_access" {
+  name              = "/aws/apigateway/${var.name_prefix}-api/${var.api_stage_name}/access"
+  retention_in_days = var.log_retention_days
+}
+
+# API Gateway writes its execution logs (logging_level below) to this group; creating it here
+# gives it a retention instead of "never expire".
+resource "aws_cloudwatch_log_group" "api_execution" {
+  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.movies.id}/${var.api_stage_name}"
+  retention_in_days = var.log_retention_days
+}
+
+# Region-wide: the role API Gateway uses to write the logs of every REST API in this region.
+resource "aws_api_gateway_account" "this" {
+  count = var.manage_api_gateway_account ? 1 : 0
+
+  cloudwatch_role_arn = aws_iam_role.api_gateway_cloudwatch[0].arn
+
+  depends_on = [aws_iam_role_policy.api_gateway_cloudwatch]
+}
+
+resource "aws_api_gateway_stage" "live" {
+  rest_api_id          = aws_api_gateway_rest_api.movies.id
+  deployment_id        = aws_api_gateway_deployment.movies.id
+  stage_name           = var.api_stage_name
+  xray_tracing_enabled = true
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.api_access.arn
+    format = jsonencode({
+      requestId          = "$context.requestId"
+      extendedRequestId  = "$context.extendedRequestId"
+      requestTime        = "$context.requestTime"
+      sourceIp           = "$context.identity.sourceIp"
+      caller             = "$context.identity.caller"
+      userArn            = "$context.identity.userArn"
+      httpMethod         = "$context.httpMethod"
+      resourcePath       = "$context.resourcePath"
+      path               = "$context.path"
+      protocol           = "$context.protocol"
+      status             = "$context.status"
+      responseLength     = "$context.responseLength"
+      responseLatency    = "$context.responseLatency"
+      integrationLatency = "$context.integration.latency"
+      integrationStatus  = "$context.integration.status"
+      integrationError   = "$context.integration.error"
+      errorMessage       = "$context.error.message"
+      xrayTraceId        = "$context.xrayTraceId"
+    })
+  }
+
+  depends_on = [
+    aws_api_gateway_account.this,
+    aws_cloudwatch_log_group.api_execution,
+  ]
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.movies.id
+  stage_name  = aws_api_gateway_stage.live.stage_name
+  method_path = "*/*"
+
+  settings {
+    metrics_enabled        = true
+    logging_level          = "ERROR"
+    data_trace_enabled     = false
+    throttling_rate_limit  = var.api_throttling_rate_limit
+    throttling_burst_limit = var.api_throttling_burst_limit
+  }
+}

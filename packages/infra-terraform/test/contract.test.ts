@@ -1,0 +1,152 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { FUNCTIONS, REPORTS_PREFIX } from "../../adapters-lambda/src/wiring.ts";
+import {
+  checkApi,
+  checkFunctions,
+  checkIamPolicies,
+  checkNotification,
+  checkNoWildcards,
+  checkResourceTypes,
+  checkSecurityDefaults,
+  functionResource,
+  REQUIRED_RESOURCE_TYPES,
+} from "./checks.ts";
+import {
+  attr,
+  isObject,
+  loadModule,
+  output,
+  resources,
+  resourceTypes,
+  single,
+  str,
+  type TfModule,
+  variable,
+  variableNames,
+} from "./load-module.ts";
+import { MODULE_DIR } from "./paths.ts";
+
+let mod: TfModule;
+
+beforeAll(async () => {
+  mod = await loadModule(MODULE_DIR);
+});
+
+describe("the Terraform module agrees with wiring.ts and SPEC §7", () => {
+  it("is split into readable files by concern", () => {
+    for (const file of [
+      "versions.tf",
+      "variables.tf",
+      "table.tf",
+      "bucket.tf",
+      "functions.tf",
+      "api.tf",
+      "iam.tf",
+      "outputs.tf",
+    ]) {
+      expect(mod.files).toContain(file);
+    }
+  });
+
+  it("pins Terraform and the AWS provider to the current major", () => {
+    const terraform = attr(mod.json, "terraform");
+    const settings = Array.isArray(terraform) && isObject(terraform[0]) ? terraform[0] : undefined;
+    expect(str(settings, "required_version")).toMatch(/>=\s*1\.\d+/);
+    expect(single(settings, "required_providers")).toEqual({
+      aws: { source: "hashicorp/aws", version: "~> 6.0" },
+    });
+  });
+
+  it("has every resource type of the seed's action plan", () => {
+    expect(checkResourceTypes(mod)).toEqual([]);
+    const present = resourceTypes(mod);
+    for (const [type, atLeast] of REQUIRED_RESOURCE_TYPES) {
+      expect(present.get(type) ?? 0, type).toBeGreaterThanOrEqual(atLeast);
+    }
+    expect(present.get("aws_lambda_function")).toBe(3);
+  });
+
+  it("deploys each wiring function on nodejs24.x arm64 from its zip, with its environment and own role", () => {
+    expect(checkFunctions(mod)).toEqual([]);
+    for (const fn of FUNCTIONS) {
+      const lambda = functionResource(mod, fn);
+      expect(lambda, fn.name).toBeDefined();
+      expect(attr(lambda?.block, "runtime")).toBe("nodejs24.x");
+      expect(attr(lambda?.block, "architectures")).toEqual(["arm64"]);
+    }
+  });
+
+  it("gives each role exactly the wiring actions on exactly the table and bucket, plus logs, X-Ray and the failure queue", () => {
+    expect(checkIamPolicies(mod)).toEqual([]);
+  });
+
+  it("confines the ingest's report writes to REPORTS_PREFIX", () => {
+    const ingest = FUNCTIONS.find((fn) => fn.trigger.kind === "s3");
+    expect(ingest?.bucketGrants).toContainEqual({
+      actions: ["s3:PutObject"],
+      prefix: REPORTS_PREFIX,
+    });
+    expect(checkIamPolicies(mod)).toEqual([]);
+  });
+
+  it("grants no wildcard action anywhere, and no wildcard resource on data", () => {
+    expect(checkNoWildcards(mod)).toEqual([]);
+  });
+
+  it("serves exactly the wiring routes with their authorization, integrations and scoped permissions", () => {
+    expect(checkApi(mod)).toEqual([]);
+  });
+
+  it("notifies the ingest function for the wiring's S3 events and suffix", () => {
+    expect(checkNotification(mod)).toEqual([]);
+  });
+
+  it("has the secure defaults", () => {
+    expect(checkSecurityDefaults(mod)).toEqual([]);
+  });
+
+  it("outputs the API URL, bucket name and table name", () => {
+    expect(str(output(mod, "api_url"), "value")).toBe(`\${aws_api_gateway_stage.live.invoke_url}`);
+    expect(str(output(mod, "bucket_name"), "value")).toBe(`\${aws_s3_bucket.movie_infos.bucket}`);
+    expect(str(output(mod, "table_name"), "value")).toBe(`\${aws_dynamodb_table.movies.name}`);
+  });
+
+  it("describes every variable and validates the constrained ones", () => {
+    for (const name of variableNames(mod)) {
+      expect(str(variable(mod, name), "description"), name).toBeTruthy();
+    }
+    for (const name of [
+      "name_prefix",
+      "region",
+      "table_name",
+      "bucket_name",
+      "patch_authorization",
+      "log_retention_days",
+      "lambda_dist_dir",
+      "ingest_memory_mb",
+      "ingest_timeout_seconds",
+      "api_throttling_rate_limit",
+      "api_throttling_burst_limit",
+    ]) {
+      expect(single(variable(mod, name), "validation"), name).toBeDefined();
+    }
+    const defaults = (name: string) => attr(variable(mod, name), "default");
+    expect(defaults("patch_authorization")).toBe("AWS_IAM");
+    expect(defaults("table_deletion_protection")).toBe(true);
+    expect(defaults("lambda_dist_dir")).toBe("../adapters-lambda/dist");
+    expect(defaults("ingest_memory_mb")).toBe(1769);
+    expect(defaults("ingest_timeout_seconds")).toBe(900);
+  });
+
+  it("keeps the ingest on-failure destination and the X-Ray/JSON logging on every function", () => {
+    const config = resources(mod, "aws_lambda_function_event_invoke_config")[0];
+    const onFailure = single(single(config?.block, "destination_config"), "on_failure");
+    expect(str(onFailure, "destination")).toBe(`\${aws_sqs_queue.ingest_failures.arn}`);
+    for (const lambda of resources(mod, "aws_lambda_function")) {
+      expect(str(single(lambda.block, "tracing_config"), "mode"), lambda.address).toBe("Active");
+      expect(str(single(lambda.block, "logging_config"), "log_format"), lambda.address).toBe(
+        "JSON",
+      );
+    }
+  });
+});

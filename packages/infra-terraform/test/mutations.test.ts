@@ -1,0 +1,321 @@
+/**
+ * The contract checks bite: each test copies the module, breaks one thing on purpose and expects
+ * the check that guards it to report that specific violation.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  ALL_CHECKS,
+  type Check,
+  checkApi,
+  checkFunctions,
+  checkIamPolicies,
+  checkNotification,
+  checkNoWildcards,
+  checkSecurityDefaults,
+} from "./checks.ts";
+import { loadModule, type TfModule } from "./load-module.ts";
+import { append, copyModule, mutate, removeCopy } from "./mutate.ts";
+import { MODULE_DIR } from "./paths.ts";
+
+interface Mutation {
+  readonly title: string;
+  readonly file: string;
+  readonly from: string;
+  readonly to: string;
+  readonly check: Check;
+  /** A violation the check must report (exact text). */
+  readonly expected: string;
+}
+
+const MUTATIONS: readonly Mutation[] = [
+  {
+    title: "a role granted dynamodb:* is a wildcard action",
+    file: "iam.tf",
+    from: 'actions   = ["dynamodb:Query"]',
+    to: 'actions   = ["dynamodb:*"]',
+    check: checkNoWildcards,
+    expected:
+      'data.aws_iam_policy_document.get_movie statement MoviesTable: wildcard action "dynamodb:*"',
+  },
+  {
+    title: "a role granted dynamodb:* has an action wiring.ts does not list",
+    file: "iam.tf",
+    from: 'actions   = ["dynamodb:Query"]',
+    to: 'actions   = ["dynamodb:*"]',
+    check: checkIamPolicies,
+    expected:
+      "get-movie (aws_iam_role.get_movie): extra action dynamodb:* (not in wiring.ts nor the fixed sets)",
+  },
+  {
+    title: "a role given an extra action",
+    file: "iam.tf",
+    from: '"dynamodb:UpdateItem", "dynamodb:Query"]',
+    to: '"dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem"]',
+    check: checkIamPolicies,
+    expected:
+      "update-movie-rating (aws_iam_role.update_movie_rating): extra action dynamodb:DeleteItem (not in wiring.ts nor the fixed sets)",
+  },
+  {
+    title: "a role missing an action its code calls",
+    file: "iam.tf",
+    from: '"dynamodb:GetItem", ',
+    to: "",
+    check: checkIamPolicies,
+    expected:
+      "ingest-movie-infos (aws_iam_role.ingest_movie_infos): missing action dynamodb:GetItem",
+  },
+  {
+    title: "report writes widened from reports/ to the whole bucket",
+    file: "iam.tf",
+    from: `resources = ["\${aws_s3_bucket.movie_infos.arn}/reports/*"]`,
+    to: `resources = ["\${aws_s3_bucket.movie_infos.arn}/*"]`,
+    check: checkIamPolicies,
+    expected: `ingest-movie-infos (aws_iam_role.ingest_movie_infos): s3:PutObject on \${aws_s3_bucket.movie_infos.arn}/* is not allowed by wiring.ts`,
+  },
+  {
+    title: "a table statement on every resource",
+    file: "iam.tf",
+    from: 'actions   = ["dynamodb:Query"]\n    resources = [aws_dynamodb_table.movies.arn]',
+    to: 'actions   = ["dynamodb:Query"]\n    resources = ["*"]',
+    check: checkNoWildcards,
+    expected:
+      'data.aws_iam_policy_document.get_movie statement MoviesTable: wildcard resource "*" is only allowed for xray:PutTraceSegments, xray:PutTelemetryRecords',
+  },
+  {
+    title: "a trust policy that lets another service assume a function role",
+    file: "iam.tf",
+    from: 'identifiers = ["lambda.amazonaws.com"]',
+    to: 'identifiers = ["lambda.amazonaws.com", "ec2.amazonaws.com"]',
+    check: checkIamPolicies,
+    expected:
+      "get-movie (aws_iam_role.get_movie): the trust policy must let only lambda.amazonaws.com assume the role",
+  },
+  {
+    title: "a policy written as jsonencode the checks cannot read",
+    file: "iam.tf",
+    from: "policy = data.aws_iam_policy_document.get_movie.json",
+    to: 'policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })',
+    check: checkNoWildcards,
+    expected:
+      "aws_iam_role_policy.get_movie.policy must be an aws_iam_policy_document (readable by the checks)",
+  },
+  {
+    title: "point-in-time recovery removed",
+    file: "table.tf",
+    from: "  point_in_time_recovery {\n    enabled = true\n  }\n",
+    to: "",
+    check: checkSecurityDefaults,
+    expected: "aws_dynamodb_table.movies: point-in-time recovery must be enabled",
+  },
+  {
+    title: "deletion protection off by default",
+    file: "variables.tf",
+    from: 'before a terraform destroy."\n  type        = bool\n  default     = true',
+    to: 'before a terraform destroy."\n  type        = bool\n  default     = false',
+    check: checkSecurityDefaults,
+    expected: "variable table_deletion_protection must default to true",
+  },
+  {
+    title: "PATCH authorization default changed to NONE",
+    file: "variables.tf",
+    from: 'default     = "AWS_IAM"',
+    to: 'default     = "NONE"',
+    check: checkApi,
+    expected:
+      "route PATCH /movies/{movie_id}: authorization by default is NONE, wiring.ts says AWS_IAM",
+  },
+  {
+    title: "GET wired to the rating function",
+    file: "api.tf",
+    from: "uri                     = aws_lambda_function.get_movie.invoke_arn",
+    to: "uri                     = aws_lambda_function.update_movie_rating.invoke_arn",
+    check: checkApi,
+    expected: `route GET /movies/{movie_id}: integration uri \${aws_lambda_function.update_movie_rating.invoke_arn} is not aws_lambda_function.get_movie.invoke_arn (get-movie)`,
+  },
+  {
+    title: "an API permission not scoped to its method and path",
+    file: "api.tf",
+    from: 'execution_arn}/*/GET/movies/*"',
+    to: 'execution_arn}/*"',
+    check: checkApi,
+    expected: `route GET /movies/{movie_id}: no aws_lambda_permission for get-movie with source_arn \${aws_api_gateway_rest_api.movies.execution_arn}/*/GET/movies/*`,
+  },
+  {
+    title: "a deployment that would not redeploy when the PATCH method changes",
+    file: "api.tf",
+    from: "      aws_api_gateway_method.update_movie_rating,\n",
+    to: "",
+    check: checkApi,
+    expected:
+      "aws_api_gateway_deployment.movies: triggers do not cover aws_api_gateway_method.update_movie_rating, so changing it would not redeploy",
+  },
+  {
+    title: "the notification suffix changed",
+    file: "bucket.tf",
+    from: 'filter_suffix       = ".csv"',
+    to: 'filter_suffix       = ".txt"',
+    check: checkNotification,
+    expected:
+      'aws_s3_bucket_notification.movie_infos: ingest-movie-infos filter_suffix ".txt", wiring.ts says ".csv"',
+  },
+  {
+    title: "the notification saved before S3 may invoke the function",
+    file: "bucket.tf",
+    from: "  depends_on = [aws_lambda_permission.s3_invoke_ingest_movie_infos]\n",
+    to: "",
+    check: checkNotification,
+    expected:
+      "aws_s3_bucket_notification.movie_infos: must depend on aws_lambda_permission.s3_invoke_ingest_movie_infos (S3 checks the permission when saving)",
+  },
+  {
+    title: "a public access block flag off",
+    file: "bucket.tf",
+    from: "block_public_policy     = true",
+    to: "block_public_policy     = false",
+    check: checkSecurityDefaults,
+    expected: "aws_s3_bucket.movie_infos: public access block block_public_policy must be true",
+  },
+  {
+    title: "the TLS-only statement no longer matches plain HTTP",
+    file: "bucket.tf",
+    from: 'values   = ["false"]',
+    to: 'values   = ["true"]',
+    check: checkSecurityDefaults,
+    expected:
+      "aws_s3_bucket.movie_infos: the bucket policy must deny every request with aws:SecureTransport false (TLS only)",
+  },
+  {
+    title: "versioning suspended",
+    file: "bucket.tf",
+    from: '    status = "Enabled"\n  }\n}\n\nresource "aws_s3_bucket_lifecycle_configuration"',
+    to: '    status = "Suspended"\n  }\n}\n\nresource "aws_s3_bucket_lifecycle_configuration"',
+    check: checkSecurityDefaults,
+    expected: "aws_s3_bucket.movie_infos: versioning must be Enabled",
+  },
+  {
+    title: "the ingest allowed to run concurrently",
+    file: "functions.tf",
+    from: "  reserved_concurrent_executions = 1\n",
+    to: "",
+    check: checkSecurityDefaults,
+    expected:
+      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): reserved_concurrent_executions must be 1 (one snapshot at a time)",
+  },
+  {
+    title: "the ingest on-failure destination removed",
+    file: "functions.tf",
+    from: "  destination_config {\n    on_failure {\n      destination = aws_sqs_queue.ingest_failures.arn\n    }\n  }\n",
+    to: "",
+    check: checkSecurityDefaults,
+    expected:
+      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): needs an on-failure destination (aws_lambda_function_event_invoke_config) to an SQS queue",
+  },
+  {
+    title: "X-Ray tracing passed through",
+    file: "functions.tf",
+    from: 'mode = "Active"\n  }\n\n  logging_config {\n    log_format            = "JSON"\n    log_group             = aws_cloudwatch_log_group.get_movie.name',
+    to: 'mode = "PassThrough"\n  }\n\n  logging_config {\n    log_format            = "JSON"\n    log_group             = aws_cloudwatch_log_group.get_movie.name',
+    check: checkSecurityDefaults,
+    expected: "get-movie (aws_lambda_function.get_movie): X-Ray tracing_config mode must be Active",
+  },
+  {
+    title: "a log group without retention",
+    file: "api.tf",
+    from: '/access"\n  retention_in_days = var.log_retention_days\n',
+    to: '/access"\n',
+    check: checkSecurityDefaults,
+    expected: "aws_cloudwatch_log_group.api_access: retention_in_days must be set",
+  },
+  {
+    title: "the ingest on another runtime and architecture",
+    file: "functions.tf",
+    from: '"nodejs24.x"\n  architectures    = ["arm64"]\n\n  memory_size = var.ingest_memory_mb',
+    to: '"nodejs22.x"\n  architectures    = ["x86_64"]\n\n  memory_size = var.ingest_memory_mb',
+    check: checkFunctions,
+    expected:
+      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): runtime nodejs22.x, expected nodejs24.x",
+  },
+  {
+    title: "a zip name that is not wiring's",
+    file: "functions.tf",
+    from: `filename         = "\${var.lambda_dist_dir}/get-movie.zip"`,
+    to: `filename         = "\${var.lambda_dist_dir}/get_movie.zip"`,
+    check: checkFunctions,
+    expected: `get-movie (aws_lambda_function.get_movie): filename \${var.lambda_dist_dir}/get_movie.zip, expected \${var.lambda_dist_dir}/get-movie.zip (wiring zip dist/get-movie.zip)`,
+  },
+  {
+    title: "a local-stack endpoint leaking into the deployed environment",
+    file: "functions.tf",
+    from: "MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n",
+    to: 'MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n      MOVIES_S3_ENDPOINT = "http://localhost:4569"\n',
+    check: checkFunctions,
+    expected:
+      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): environment MOVIES_S3_ENDPOINT is for the local stack only",
+  },
+  {
+    title: "the ingest without its bucket's name",
+    file: "functions.tf",
+    from: "      MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n",
+    to: "",
+    check: checkFunctions,
+    expected:
+      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): environment MOVIES_BUCKET must be the bucket's name",
+  },
+];
+
+let copy: string | undefined;
+
+afterEach(async () => {
+  if (copy) {
+    await removeCopy(copy);
+  }
+  copy = undefined;
+});
+
+async function brokenCopy(edit: (dir: string) => Promise<void>): Promise<TfModule> {
+  copy = await copyModule(MODULE_DIR);
+  await edit(copy);
+  return loadModule(copy);
+}
+
+function allViolations(mod: TfModule): string[] {
+  return Object.values(ALL_CHECKS).flatMap((check) => check(mod));
+}
+
+describe("the contract checks catch a broken module", () => {
+  it("an unmodified copy passes every check", async () => {
+    const mod = await brokenCopy(async () => {});
+    expect(allViolations(mod)).toEqual([]);
+  });
+
+  it.each(MUTATIONS)("$title", async ({ file, from, to, check, expected }) => {
+    const mod = await brokenCopy((dir) => mutate(dir, file, from, to));
+    expect(check(mod)).toContain(expected);
+  });
+
+  it("a managed policy attached to a function role", async () => {
+    const mod = await brokenCopy((dir) =>
+      append(
+        dir,
+        "iam.tf",
+        `resource "aws_iam_role_policy_attachment" "admin" {\n  role       = aws_iam_role.get_movie.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}`,
+      ),
+    );
+    expect(checkIamPolicies(mod)).toContain(
+      "get-movie (aws_iam_role.get_movie): aws_iam_role_policy_attachment.admin attaches a managed policy the checks cannot read",
+    );
+  });
+
+  it("a route that wiring.ts does not have", async () => {
+    const mod = await brokenCopy((dir) =>
+      append(
+        dir,
+        "api.tf",
+        `resource "aws_api_gateway_method" "delete_movie" {\n  rest_api_id   = aws_api_gateway_rest_api.movies.id\n  resource_id   = aws_api_gateway_resource.movie.id\n  http_method   = "DELETE"\n  authorization = "NONE"\n}`,
+      ),
+    );
+    expect(checkApi(mod)).toContain(
+      "route DELETE /movies/{movie_id} (aws_api_gateway_method.delete_movie) is not in wiring.ts",
+    );
+  });
+});

@@ -1,0 +1,199 @@
+variable "name_prefix" {
+  description = "Prefix of every resource name (functions, roles, log groups, API, queue). Lowercase letters, digits and hyphens."
+  type        = string
+  default     = "movies"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,18}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2 to 20 characters of a-z, 0-9 and '-', start with a letter and not end with '-'."
+  }
+}
+
+variable "region" {
+  description = "AWS region to deploy to, e.g. eu-west-1."
+  type        = string
+  default     = "eu-west-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.region))
+    error_message = "region must be an AWS region name such as eu-west-1 or us-gov-west-1."
+  }
+}
+
+variable "table_name" {
+  description = "Name of the DynamoDB table. Null derives \"<name_prefix>-movies\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.table_name == null ? true : can(regex("^[A-Za-z0-9_.-]{3,255}$", var.table_name))
+    error_message = "table_name must be 3 to 255 characters of A-Z, a-z, 0-9, '_', '-' and '.'."
+  }
+}
+
+variable "bucket_name" {
+  description = "Name of the S3 bucket that receives the movie-infos CSV files and the ingest reports. Null derives \"<name_prefix>-movie-infos-<account id>-<region>\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be a valid S3 bucket name: 3 to 63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit."
+  }
+}
+
+variable "patch_authorization" {
+  description = "Authorization of PATCH /movies/{movie_id}: AWS_IAM (callers sign with SigV4 and need execute-api:Invoke) or NONE (open, for demos only)."
+  type        = string
+  default     = "AWS_IAM"
+
+  validation {
+    condition     = contains(["AWS_IAM", "NONE"], var.patch_authorization)
+    error_message = "patch_authorization must be AWS_IAM or NONE."
+  }
+}
+
+variable "table_deletion_protection" {
+  description = "Deletion protection of the DynamoDB table. Set to false and apply before a terraform destroy."
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_days" {
+  description = "Retention in days of every CloudWatch log group of the stack (functions, API access and execution logs)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+  }
+}
+
+variable "log_level" {
+  description = "Application log level Lambda lets through to CloudWatch (JSON log format)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
+    error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
+  }
+}
+
+variable "lambda_dist_dir" {
+  description = "Directory holding the function zips built by `pnpm --filter @movies/adapters-lambda build`, relative to the directory terraform runs in (this one) or absolute."
+  type        = string
+  default     = "../adapters-lambda/dist"
+
+  validation {
+    condition     = length(trimspace(var.lambda_dist_dir)) > 0 && !endswith(var.lambda_dist_dir, "/")
+    error_message = "lambda_dist_dir must be a non-empty path without a trailing '/'."
+  }
+}
+
+variable "ingest_memory_mb" {
+  description = "Memory of the ingest function in MB (1769 MB is one full vCPU)."
+  type        = number
+  default     = 1769
+
+  validation {
+    condition     = var.ingest_memory_mb >= 128 && var.ingest_memory_mb <= 10240 && floor(var.ingest_memory_mb) == var.ingest_memory_mb
+    error_message = "ingest_memory_mb must be a whole number from 128 to 10240."
+  }
+}
+
+variable "ingest_timeout_seconds" {
+  description = "Timeout of the ingest function in seconds (Lambda's maximum is 900)."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.ingest_timeout_seconds >= 30 && var.ingest_timeout_seconds <= 900 && floor(var.ingest_timeout_seconds) == var.ingest_timeout_seconds
+    error_message = "ingest_timeout_seconds must be a whole number from 30 to 900."
+  }
+}
+
+variable "api_memory_mb" {
+  description = "Memory of the GET and PATCH functions in MB."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.api_memory_mb >= 128 && var.api_memory_mb <= 10240 && floor(var.api_memory_mb) == var.api_memory_mb
+    error_message = "api_memory_mb must be a whole number from 128 to 10240."
+  }
+}
+
+variable "api_timeout_seconds" {
+  description = "Timeout of the GET and PATCH functions in seconds; below API Gateway's 29 s integration timeout."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.api_timeout_seconds >= 1 && var.api_timeout_seconds <= 28 && floor(var.api_timeout_seconds) == var.api_timeout_seconds
+    error_message = "api_timeout_seconds must be a whole number from 1 to 28."
+  }
+}
+
+variable "api_stage_name" {
+  description = "Name of the API Gateway stage; it is the first path segment of the API URL."
+  type        = string
+  default     = "v1"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.api_stage_name))
+    error_message = "api_stage_name must be 1 to 128 characters of A-Z, a-z, 0-9, '_' and '-'."
+  }
+}
+
+variable "api_throttling_rate_limit" {
+  description = "Steady-state requests per second the API stage accepts for each method."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.api_throttling_rate_limit > 0
+    error_message = "api_throttling_rate_limit must be greater than 0."
+  }
+}
+
+variable "api_throttling_burst_limit" {
+  description = "Burst of requests the API stage accepts for each method."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.api_throttling_burst_limit >= 1 && floor(var.api_throttling_burst_limit) == var.api_throttling_burst_limit
+    error_message = "api_throttling_burst_limit must be a whole number of at least 1."
+  }
+}
+
+variable "manage_api_gateway_account" {
+  description = "Set the region's API Gateway account CloudWatch role (needed once per account and region for stage logging). Set to false when the account already has one: the setting is region-wide and destroying it resets it for every API."
+  type        = bool
+  default     = true
+}
+
+variable "ingest_failure_alarm_actions" {
+  description = "ARNs (e.g. SNS topics) notified when an ingest event lands in the failure queue. Empty: the alarm only changes state."
+  type        = list(string)
+  default     = []
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days a replaced or deleted object version (CSV snapshot or report) is kept before S3 expires it."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
+    error_message = "noncurrent_version_expiration_days must be a whole number of at least 1."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource (merged over Project and ManagedBy)."
+  type        = map(string)
+  default     = {}
+}
