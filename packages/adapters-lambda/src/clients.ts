@@ -1,0 +1,49 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { type Config, loadConfig } from "./config.ts";
+import { createLogger } from "./observability/logger.ts";
+import { DynamoMovieInfoRepo } from "./store/movie-info-repo.ts";
+import { moviesService } from "./store/movies-service.ts";
+import { DynamoRatingRepo } from "./store/rating-repo.ts";
+import { SnapshotLedger } from "./store/snapshot-ledger.ts";
+
+export function dynamoClient(config: Config): DynamoDBClient {
+  return new DynamoDBClient({
+    region: config.region,
+    ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
+  });
+}
+
+export function s3Client(config: Config): S3Client {
+  return new S3Client({
+    region: config.region,
+    // A local S3 server serves buckets by path, not by virtual host.
+    ...(config.s3Endpoint && { endpoint: config.s3Endpoint, forcePathStyle: true }),
+  });
+}
+
+/** The repositories of one table, sharing one client. */
+export function movieStore(client: DynamoDBClient, tableName: string) {
+  const service = moviesService(client, tableName);
+  const movieInfos = new DynamoMovieInfoRepo(service);
+  return {
+    movieInfos,
+    ratings: new DynamoRatingRepo(service, movieInfos),
+    snapshots: new SnapshotLedger(service),
+  };
+}
+
+export type MovieStore = ReturnType<typeof movieStore>;
+
+/** What every function builds once per cold start: its checked config, logger and store. */
+export function coldStart(
+  env: Readonly<Record<string, string | undefined>>,
+  needs: { readonly bucket: boolean } = { bucket: false },
+) {
+  const config = loadConfig(env, needs);
+  return {
+    config,
+    logger: createLogger(),
+    store: movieStore(dynamoClient(config), config.tableName),
+  };
+}

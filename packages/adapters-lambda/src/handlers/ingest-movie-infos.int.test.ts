@@ -1,0 +1,205 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { S3Event } from "aws-lambda";
+import { describe, expect, test } from "vitest";
+import { movieStore } from "../clients.ts";
+import type { IngestReport } from "../ingest/ingest-report.ts";
+import { lambdaContext } from "../local/lambda-context.ts";
+import { freshBucket } from "../testing/fresh-bucket.ts";
+import { freshTable } from "../testing/fresh-table.ts";
+import { useHandlerEnv } from "../testing/handler-env.ts";
+import { s3CreatedEvent } from "../testing/s3-created-event.ts";
+
+const { client, tableName } = await freshTable();
+const { client: s3, bucket } = await freshBucket();
+useHandlerEnv({ tableName, bucket });
+const { handler } = await import("./ingest-movie-infos.ts");
+const store = movieStore(client, tableName);
+
+const SEED_CSV = `mv1,Interstellar,United States,2014-10-26
+mv2,The Dark Knight Rises,United States,2012-07-16
+mv3,The Prestige,United Kingdom,2006-10-17
+`;
+
+let clock = Date.parse("2026-01-01T00:00:00.000Z");
+/** Event times that only move forward, so each upload is the newest snapshot unless told. */
+function nextEventTime(): string {
+  clock += 1000;
+  return new Date(clock).toISOString();
+}
+
+async function upload(key: string, body: string | Uint8Array) {
+  const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  return s3CreatedEvent(bucket, key, { eTag: put.ETag, eventTime: nextEventTime() });
+}
+
+async function invoke(event: S3Event | { Event: string }) {
+  await handler(event as S3Event, lambdaContext("ingest-movie-infos", 60_000));
+}
+
+async function reportOf(event: S3Event): Promise<IngestReport> {
+  const object = event.Records[0]?.s3.object;
+  const key = decodeURIComponent(object?.key.replace(/\+/g, " ") ?? "");
+  const { Body } = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: `reports/${key}/${object?.eTag}.json` }),
+  );
+  return JSON.parse((await Body?.transformToString()) ?? "") as IngestReport;
+}
+
+async function infoOf(movieId: string) {
+  return (await store.movieInfos.findMovie(movieId))?.info;
+}
+
+describe("the seed's file", () => {
+  test("ingests the three movies and reports them", async () => {
+    const event = await upload("movie-infos.csv", SEED_CSV);
+    await invoke(event);
+    expect(await infoOf("mv1")).toEqual({
+      movie_id: "mv1",
+      name: "Interstellar",
+      country_of_origin: "United States",
+      release_date: "2014-10-26",
+    });
+    expect(await infoOf("mv3")).toMatchObject({ name: "The Prestige" });
+    expect(await reportOf(event)).toMatchObject({
+      bucket,
+      key: "movie-infos.csv",
+      status: "completed",
+      rows_read: 3,
+      written: 3,
+      rejected: 0,
+      duplicates: 0,
+      rejects: [],
+    });
+  });
+});
+
+describe("CSV format (SPEC §4.1)", () => {
+  test("BOM, CRLF, header, blank lines and quoted commas, quotes and line breaks", async () => {
+    const csv =
+      "\uFEFF Movie_ID , NAME,country_of_origin,Release_Date\r\n" +
+      "\r\n" +
+      'fmt-1,"Crouching Tiger, Hidden Dragon",Taiwan,2000-07-07\r\n' +
+      'fmt-2,"The ""Best"" Movie",United States,1999-01-01\n' +
+      "\n" +
+      'fmt-3,"Two\r\nLines",France,2001-04-25\n' +
+      "fmt-4,  Amélie  ,France,2001-04-25\r\n" +
+      "fmt-5,千と千尋の神隠し,Japan,2001-07-20\n";
+    const event = await upload("formats.csv", csv);
+    await invoke(event);
+    expect(await infoOf("fmt-1")).toMatchObject({ name: "Crouching Tiger, Hidden Dragon" });
+    expect(await infoOf("fmt-2")).toMatchObject({ name: 'The "Best" Movie' });
+    expect(await infoOf("fmt-3")).toMatchObject({ name: "Two\r\nLines" });
+    expect(await infoOf("fmt-4")).toMatchObject({ name: "Amélie" });
+    expect(await infoOf("fmt-5")).toMatchObject({
+      name: "千と千尋の神隠し",
+      country_of_origin: "Japan",
+    });
+    expect(await reportOf(event)).toMatchObject({
+      status: "completed",
+      rows_read: 5,
+      written: 5,
+      header_rows: 1,
+      blank_rows: 2,
+    });
+  });
+
+  test("bad rows are rejected with their line numbers and never stop the file", async () => {
+    const csv = [
+      "bad-1,Too,Few",
+      "ok-1,Fine,Spain,2010-05-05",
+      "bad-2,Impossible,Spain,2014-02-30",
+      'bad-3,"Multi\nline",Spain,2014-02-31',
+      "bad-4,Five,Fields,2010-05-05,extra",
+      "ok-2,Also fine,Spain,2011-06-06",
+    ].join("\n");
+    const event = await upload("rejects.csv", csv);
+    await invoke(event);
+    const report = await reportOf(event);
+    expect(report).toMatchObject({ status: "completed", rows_read: 6, written: 2, rejected: 4 });
+    expect(report.rejects.map((r) => r.line)).toEqual([1, 3, 4, 6]);
+    expect(report.rejects[0]?.reason).toMatch(/4 fields/);
+    expect(report.rejects[1]?.reason).toMatch(/release_date/);
+    expect(await infoOf("ok-2")).toBeDefined();
+    expect(await infoOf("bad-2")).toBeUndefined();
+  });
+
+  test("a repeated id: the last row wins and the duplicate is counted", async () => {
+    const csv =
+      "dup-1,First,Italy,1990-01-01\ndup-2,Other,Italy,1990-01-01\ndup-1,Last,Italy,1991-01-01\n";
+    const event = await upload("duplicates.csv", csv);
+    await invoke(event);
+    expect(await infoOf("dup-1")).toMatchObject({ name: "Last", release_date: "1991-01-01" });
+    expect(await reportOf(event)).toMatchObject({ rows_read: 3, written: 2, duplicates: 1 });
+  });
+
+  test("an object key with spaces and a plus sign arrives encoded and is decoded", async () => {
+    const event = await upload("my movies+more.csv", "key-1,Spaced,Chile,2005-05-05\n");
+    expect(event.Records[0]?.s3.object.key).toBe("my+movies%2Bmore.csv");
+    await invoke(event);
+    expect(await infoOf("key-1")).toMatchObject({ name: "Spaced" });
+    expect(await reportOf(event)).toMatchObject({ key: "my movies+more.csv", written: 1 });
+  });
+});
+
+describe("event semantics", () => {
+  test("the same event delivered twice leaves the same table and the same report", async () => {
+    const event = await upload(
+      "twice.csv",
+      "tw-1,Once,Peru,2003-03-03\ntw-2,Twice,Peru,2004-04-04\n",
+    );
+    await invoke(event);
+    const first = await reportOf(event);
+    await invoke(event);
+    const second = await reportOf(event);
+    const counts = ({ started_at, finished_at, ...rest }: IngestReport) => rest;
+    expect(counts(second)).toEqual(counts(first));
+    expect(await infoOf("tw-1")).toMatchObject({ name: "Once" });
+  });
+
+  test("an older snapshot's event arriving after a newer one is skipped as stale", async () => {
+    const older = await upload("old.csv", "order-1,Old name,Peru,2003-03-03\n");
+    const newer = await upload("new.csv", "order-1,New name,Peru,2003-03-03\n");
+    await invoke(newer);
+    await invoke(older);
+    expect(await infoOf("order-1")).toMatchObject({ name: "New name" });
+    expect(await reportOf(older)).toMatchObject({ status: "skipped_stale", rows_read: 0 });
+  });
+
+  test("ratings are never touched by ingestion", async () => {
+    await invoke(await upload("rated.csv", "rated-1,Before,Peru,2003-03-03\n"));
+    await store.ratings.update("rated-1", { rotten_tomatoes_rating: 77, imdb_rating: 66 });
+    await invoke(await upload("rated-2.csv", "rated-1,After,Peru,2003-03-03\n"));
+    expect(await store.movieInfos.findMovie("rated-1")).toEqual({
+      info: {
+        movie_id: "rated-1",
+        name: "After",
+        country_of_origin: "Peru",
+        release_date: "2003-03-03",
+      },
+      rating: { rotten_tomatoes_rating: 77, imdb_rating: 66 },
+    });
+  });
+
+  test("other buckets, non-.csv keys and the S3 test event are ignored", async () => {
+    const before = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "reports/" }));
+    await invoke({ Event: "s3:TestEvent" });
+    const other = await upload("elsewhere.csv", "other-1,Other,Peru,2003-03-03\n");
+    const record = other.Records[0];
+    if (record) record.s3.bucket.name = "someone-elses-bucket";
+    await invoke(other);
+    await invoke(await upload("notes.txt", "txt-1,Text,Peru,2003-03-03\n"));
+    expect(await infoOf("other-1")).toBeUndefined();
+    expect(await infoOf("txt-1")).toBeUndefined();
+    const after = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "reports/" }));
+    expect(after.KeyCount).toBe(before.KeyCount);
+  });
+
+  test("an object that cannot be read fails the invocation and leaves a failed report", async () => {
+    const event = s3CreatedEvent(bucket, "vanished.csv", {
+      eTag: "abc",
+      eventTime: nextEventTime(),
+    });
+    await expect(invoke(event)).rejects.toThrow();
+    expect(await reportOf(event)).toMatchObject({ status: "failed", written: 0 });
+  });
+});

@@ -1,0 +1,22 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import httpJsonBodyParser from "@middy/http-json-body-parser";
+import { rateMovie } from "@movies/domain";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { coldStart } from "../clients.ts";
+import { httpBodyLimit } from "../http/http-body-limit.ts";
+import { httpProblems } from "../http/http-problems.ts";
+import { jsonResponse } from "../http/problem.ts";
+
+// PATCH /movies/{movie_id} (SPEC §4.2). Built once per cold start.
+const BODY_LIMIT_BYTES = 16 * 1024;
+const { logger, store } = coldStart(process.env);
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(injectLambdaContext(logger))
+  .use(httpProblems(logger))
+  .use(httpBodyLimit(BODY_LIMIT_BYTES))
+  .use(httpJsonBodyParser())
+  .handler(async (event) =>
+    jsonResponse(200, await rateMovie(store, event.pathParameters?.["movie_id"], event.body)),
+  );

@@ -1,0 +1,39 @@
+import type middy from "@middy/core";
+import { MovieNotFoundError, ValidationError } from "@movies/domain";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { Logger } from "../observability/logger.ts";
+import { type Problem, problemResponse, problems } from "./problem.ts";
+
+const JSON_PARSER = "@middy/http-json-body-parser";
+
+/** The problem a failure shows the caller; everything unexpected is a generic 500. */
+export function problemFor(error: unknown, requestId: string): Problem {
+  if (error instanceof ValidationError) return problems.invalidInput(error.errors);
+  if (error instanceof MovieNotFoundError) return problems.movieNotFound(error.movieId);
+  const { statusCode, cause } = (error ?? {}) as { statusCode?: unknown; cause?: unknown };
+  const fromJsonParser = (cause as { package?: unknown } | undefined)?.package === JSON_PARSER;
+  if (statusCode === 415) return problems.unsupportedMediaType();
+  if (statusCode === 422 && fromJsonParser) return problems.malformedJson();
+  return problems.internal(requestId);
+}
+
+/**
+ * The edge of every HTTP function: domain and middy errors become RFC 9457 responses. A 5xx
+ * carries only the request id; its cause goes to the log alone.
+ */
+export function httpProblems(
+  logger: Logger,
+): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> {
+  return {
+    onError: (request) => {
+      if (request.response !== undefined) return;
+      const problem = problemFor(request.error, request.context.awsRequestId);
+      if (problem.status >= 500) {
+        logger.error("request failed", request.error ?? "unknown error");
+      } else {
+        logger.info("request rejected", { status: problem.status, problem: problem.title });
+      }
+      request.response = problemResponse(problem);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { FieldError } from "@movies/domain";
+import type { APIGatewayProxyResult } from "aws-lambda";
+
+/** An RFC 9457 problem details body (SPEC §4.4). */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  /** Present for validation problems: every failing field. */
+  readonly errors?: readonly FieldError[];
+  /** Present for server errors, so a caller can quote it when reporting. */
+  readonly request_id?: string;
+}
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+export function problemResponse(problem: Problem): APIGatewayProxyResult {
+  return {
+    statusCode: problem.status,
+    headers: { "Content-Type": PROBLEM_CONTENT_TYPE },
+    body: JSON.stringify(problem),
+  };
+}
+
+export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  };
+}
+
+const TYPE_PREFIX = "urn:movies:problem:";
+
+export const problems = {
+  invalidInput: (errors: readonly FieldError[]): Problem => ({
+    type: `${TYPE_PREFIX}invalid-input`,
+    title: "Invalid input",
+    status: 400,
+    detail: errors.length === 1 ? "1 field is invalid." : `${errors.length} fields are invalid.`,
+    errors,
+  }),
+  malformedJson: (): Problem => ({
+    type: `${TYPE_PREFIX}malformed-json`,
+    title: "Malformed JSON",
+    status: 400,
+    detail: "The request body is not a valid JSON document.",
+  }),
+  movieNotFound: (movieId: string): Problem => ({
+    type: `${TYPE_PREFIX}movie-not-found`,
+    title: "Movie not found",
+    status: 404,
+    detail: `There is no movie with id ${movieId}.`,
+  }),
+  bodyTooLarge: (limitBytes: number): Problem => ({
+    type: `${TYPE_PREFIX}body-too-large`,
+    title: "Request body too large",
+    status: 413,
+    detail: `The request body must be at most ${limitBytes} bytes.`,
+  }),
+  unsupportedMediaType: (): Problem => ({
+    type: `${TYPE_PREFIX}unsupported-media-type`,
+    title: "Unsupported media type",
+    status: 415,
+    detail: "The request body must be JSON, sent with Content-Type: application/json.",
+  }),
+  internal: (requestId: string): Problem => ({
+    type: `${TYPE_PREFIX}internal-error`,
+    title: "Internal error",
+    status: 500,
+    detail: `The request could not be completed. Quote request id ${requestId} when reporting it.`,
+    request_id: requestId,
+  }),
+} as const;

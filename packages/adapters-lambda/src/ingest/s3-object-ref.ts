@@ -1,0 +1,44 @@
+import type { S3Event } from "aws-lambda";
+
+/** A `.csv` object that an S3 event says was created in the bucket this function serves. */
+export interface S3ObjectRef {
+  readonly bucket: string;
+  /** Decoded: `my+movies.csv` in the event is `my movies.csv` here. */
+  readonly key: string;
+  readonly versionId: string | undefined;
+  readonly eTag: string | undefined;
+  readonly eventTime: string;
+}
+
+/** S3 sends this once when a notification is configured; it has no records. */
+interface S3TestEvent {
+  readonly Event: "s3:TestEvent";
+}
+
+/** Keys arrive form-encoded in S3 events: `+` is a space, the rest percent-encoded. */
+export function decodeS3Key(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, " "));
+}
+
+/**
+ * The created `.csv` objects of an event, in order. Records of other buckets, other event
+ * types and other keys are ignored: the notification filter should already have left them out.
+ */
+export function csvObjectsOf(event: S3Event | S3TestEvent, bucket: string): S3ObjectRef[] {
+  if (!("Records" in event) || !Array.isArray(event.Records)) return [];
+  const objects: S3ObjectRef[] = [];
+  for (const record of event.Records) {
+    if (!record.eventName?.startsWith("ObjectCreated:")) continue;
+    if (record.s3?.bucket?.name !== bucket) continue;
+    const key = decodeS3Key(record.s3.object.key);
+    if (!key.endsWith(".csv")) continue;
+    objects.push({
+      bucket,
+      key,
+      versionId: record.s3.object.versionId || undefined,
+      eTag: record.s3.object.eTag || undefined,
+      eventTime: record.eventTime,
+    });
+  }
+  return objects;
+}
