@@ -44,7 +44,7 @@ export async function ingestFile(
         ContentType: "text/csv",
       },
       queueSize: 4,
-      partSize: 8 * 1024 * 1024,
+      partSize: 5 * 1024 * 1024,
     });
     upload.on("httpUploadProgress", (progress) => bar.update(progress.loaded ?? 0));
     const uploaded = await upload.done();

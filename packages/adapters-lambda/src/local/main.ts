@@ -6,7 +6,14 @@ const HELP = `Usage: pnpm start [--http-port N] [--s3-port N] [--dynamodb-port N
 
 Starts the Movies local stack: DynamoDB Local, an S3 server whose .csv uploads are ingested,
 and the HTTP API. Ports default to 3000, 4569 and 8000 (or MOVIES_HTTP_PORT, MOVIES_S3_PORT,
-MOVIES_DYNAMODB_PORT); 0 picks a free port. MOVIES_DYNAMODB_ENDPOINT uses a running DynamoDB.`;
+MOVIES_DYNAMODB_PORT); 0 picks a free port. MOVIES_DYNAMODB_ENDPOINT uses a running DynamoDB
+instead of starting DynamoDB Local; MOVIES_TABLE names the table (default movies).`;
+
+const RUNS_ON = {
+  java: "DynamoDB Local on Java",
+  docker: "DynamoDB Local in Docker",
+  env: "from MOVIES_DYNAMODB_ENDPOINT",
+} as const;
 
 function port(value: string | undefined, fallback: number, name: string): number {
   const raw = value ?? String(fallback);
@@ -35,6 +42,7 @@ async function main(): Promise<void> {
   // Local runs print their summaries as logs; the metric lines are for CloudWatch only.
   env["POWERTOOLS_METRICS_DISABLED"] ??= "true";
   const bucket = "movie-infos";
+  const tableName = env["MOVIES_TABLE"] ?? "movies";
   const started = performance.now();
   const stack = await startLocalStack({
     httpPort: port(values["http-port"] ?? env["MOVIES_HTTP_PORT"], 3000, "--http-port"),
@@ -45,7 +53,7 @@ async function main(): Promise<void> {
       "--dynamodb-port",
     ),
     bucket,
-    tableName: "movies",
+    tableName,
     ...(!values["no-seed"] && {
       seedFile: fileURLToPath(new URL("../../seed/movie-infos.csv", import.meta.url)),
     }),
@@ -70,7 +78,7 @@ Movies local stack is up (${seconds} s).
 
   HTTP API  ${httpUrl}          GET and PATCH /movies/{movie_id}
   S3        ${s3Endpoint}          bucket ${bucket}: each .csv upload is ingested
-  DynamoDB  ${dynamoDbEndpoint}          table movies (DynamoDB Local on ${dynamoDbVia})
+  DynamoDB  ${dynamoDbEndpoint}          table ${tableName} (${RUNS_ON[dynamoDbVia]})
 ${values["no-seed"] ? "" : "\n  Loaded the seed's three movies (mv1, mv2, mv3) through the S3 path.\n"}
 Try it (from another terminal):
 

@@ -1,0 +1,192 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { localS3Client } from "./s3-local.ts";
+
+/*
+ * The real local stack as a user starts it (`node src/local/main.ts`), as a child process on
+ * free ports, driven over real HTTP and real S3 uploads. It shares the run's DynamoDB Local
+ * through MOVIES_DYNAMODB_ENDPOINT (the override every user has) so the run starts one JVM.
+ */
+
+const packageDir = fileURLToPath(new URL("../..", import.meta.url));
+const tableName = `movies-e2e-${process.pid}-${Date.now()}`;
+let stack: ChildProcess;
+let output = "";
+let httpUrl = "";
+let s3Endpoint = "";
+
+/** Every process descended from `pid`, read from /proc, so the test sees what Ctrl-C leaves. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const child of parents.get(p) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(async () => {
+  stack = spawn(
+    process.execPath,
+    ["src/local/main.ts", "--http-port", "0", "--s3-port", "0", "--dynamodb-port", "0"],
+    {
+      cwd: packageDir,
+      env: {
+        ...process.env,
+        MOVIES_DYNAMODB_ENDPOINT: inject("dynamoDbEndpoint"),
+        MOVIES_TABLE: tableName,
+        POWERTOOLS_LOG_LEVEL: "WARN",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  stack.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  stack.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (output.includes("Press Ctrl-C to stop.")) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 50);
+    stack.once("exit", (code) => {
+      clearInterval(check);
+      reject(new Error(`the local stack exited with ${code} before it was up:\n${output}`));
+    });
+  });
+  httpUrl = /HTTP API\s+(http:\/\/\S+)/.exec(output)?.[1] ?? "";
+  s3Endpoint = /S3\s+(http:\/\/\S+)/.exec(output)?.[1] ?? "";
+});
+
+afterAll(() => {
+  if (stack.exitCode === null) stack.kill("SIGKILL");
+});
+
+async function waitForMovie(movieId: string): Promise<Response> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const response = await fetch(`${httpUrl}/movies/${movieId}`);
+    if (response.status !== 404) return response;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${movieId} never appeared`);
+}
+
+describe("the local stack, end to end", () => {
+  test("it is up with the seed's movies loaded through the S3 path", async () => {
+    expect(httpUrl).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(s3Endpoint).toMatch(/^http:\/\/localhost:\d+$/);
+    const response = await fetch(`${httpUrl}/movies/mv2`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ name: "The Dark Knight Rises" });
+  });
+
+  test("the seed's test flow: upload the CSV, PATCH mv1, GET the merged movie", async () => {
+    const s3 = localS3Client(s3Endpoint);
+    const csv =
+      "mv1,Interstellar,United States,2014-10-26\nmv9,Inception,United States,2010-07-16\n";
+    await s3.send(
+      new PutObjectCommand({ Bucket: "movie-infos", Key: "movie-infos.csv", Body: csv }),
+    );
+    s3.destroy();
+    expect((await waitForMovie("mv9")).status).toBe(200);
+
+    const patch = await fetch(`${httpUrl}/movies/mv1`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: '{\n\t"movie_id": "mv1",\n\t"rotten_tomatoes_rating": 98,\n\t"imdb_rating": 43\n}',
+    });
+    expect(patch.status).toBe(200);
+    const get = await fetch(`${httpUrl}/movies/mv1`);
+    expect(get.headers.get("content-type")).toBe("application/json");
+    expect(await get.json()).toEqual({
+      movie_id: "mv1",
+      name: "Interstellar",
+      country_of_origin: "United States",
+      release_date: "2014-10-26",
+      rotten_tomatoes_rating: 98,
+      imdb_rating: 43,
+    });
+  });
+
+  test("the CLI ingests a multipart upload and prints its report", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "movies-e2e-"));
+    const file = join(dir, "big movies.csv");
+    // Over 5 MiB, so the CLI sends it in two parts and S3 announces one completed upload.
+    const name = "A long title ".repeat(36);
+    const rows = Array.from(
+      { length: 11_000 },
+      (_, i) => `big-${i},"${name}${i}",Chile,2001-01-01`,
+    );
+    const csv = `${rows.join("\n")}\n`;
+    expect(Buffer.byteLength(csv)).toBeGreaterThan(5 * 1024 * 1024);
+    await writeFile(file, csv);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["src/cli/main.ts", "ingest", file, "--s3-endpoint", s3Endpoint, "--timeout", "60"],
+      { cwd: packageDir, env: { ...process.env, MOVIES_HTTP_PORT: new URL(httpUrl).port } },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({
+      key: "big movies.csv",
+      status: "completed",
+      rows_read: 11_000,
+      written: 11_000,
+      rejected: 0,
+    });
+    expect((await waitForMovie("big-10999")).status).toBe(200);
+  });
+
+  test("unknown routes and methods get problem responses from the gateway", async () => {
+    const missing = await fetch(`${httpUrl}/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toBe("application/problem+json");
+    const wrongMethod = await fetch(`${httpUrl}/movies/mv1`, { method: "DELETE" });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("PATCH, GET");
+  });
+
+  test("Ctrl-C (SIGINT) stops it cleanly and leaves no process or port behind", async () => {
+    const pid = stack.pid ?? 0;
+    const children = descendants(pid);
+    const exited = new Promise<number | null>((resolve) => stack.once("exit", resolve));
+    stack.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(output).toContain("stopped.");
+    expect(children.filter(alive)).toEqual([]);
+    await expect(fetch(`${httpUrl}/movies/mv1`)).rejects.toThrow();
+    await expect(fetch(s3Endpoint)).rejects.toThrow();
+  });
+});
