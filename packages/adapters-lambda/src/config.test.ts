@@ -1,0 +1,61 @@
+import { describe, expect, test } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const valid = {
+  AWS_REGION: "eu-west-1",
+  MOVIES_TABLE: "movies",
+  MOVIES_BUCKET: "movie-infos",
+};
+
+describe("loadConfig", () => {
+  test("reads a deployed function's environment", () => {
+    expect(loadConfig(valid, { bucket: true })).toEqual({
+      region: "eu-west-1",
+      tableName: "movies",
+      bucket: "movie-infos",
+      dynamoEndpoint: undefined,
+      s3Endpoint: undefined,
+    });
+  });
+
+  test("takes local endpoints when given", () => {
+    const config = loadConfig({
+      ...valid,
+      MOVIES_DYNAMODB_ENDPOINT: "http://localhost:8000",
+      MOVIES_S3_ENDPOINT: "http://localhost:4569",
+    });
+    expect(config).toMatchObject({
+      dynamoEndpoint: "http://localhost:8000",
+      s3Endpoint: "http://localhost:4569",
+    });
+  });
+
+  test("names every problem at once", () => {
+    const error = (() => {
+      try {
+        loadConfig({ MOVIES_DYNAMODB_ENDPOINT: "localhost:8000" }, { bucket: true });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      "invalid configuration:\n" +
+        "- AWS_REGION is not set\n" +
+        "- MOVIES_TABLE (the DynamoDB table name) is not set\n" +
+        "- MOVIES_BUCKET (the S3 bucket name) is not set\n" +
+        "- MOVIES_DYNAMODB_ENDPOINT=localhost:8000 is not an http(s) URL",
+    );
+  });
+
+  test("the bucket is only required where the function uses one", () => {
+    const { MOVIES_BUCKET: _, ...withoutBucket } = valid;
+    expect(loadConfig(withoutBucket).bucket).toBeUndefined();
+  });
+
+  test("rejects a table name DynamoDB would refuse", () => {
+    expect(() => loadConfig({ ...valid, MOVIES_TABLE: "no spaces" })).toThrow(
+      "MOVIES_TABLE=no spaces is not a table name",
+    );
+  });
+});
