@@ -6,6 +6,7 @@ import { lambdaContext } from "../local/lambda-context.ts";
 import { freshTable } from "../testing/fresh-table.ts";
 import { useHandlerEnv } from "../testing/handler-env.ts";
 import { openApiViolations } from "../testing/openapi-contract.ts";
+import { SEED_MV1_RATED, SEED_PATCH_BODY } from "../testing/seed-flow.ts";
 
 const { client, tableName } = await freshTable();
 useHandlerEnv({ tableName });
@@ -73,20 +74,8 @@ const json = (response: APIGatewayProxyResult) => JSON.parse(response.body) as u
 
 describe("the seed's flow", () => {
   test("PATCH with the seed's body, then GET returns the merged movie", async () => {
-    const body = `{
-	"movie_id": "mv1",
-	"rotten_tomatoes_rating": 98,
-	"imdb_rating": 43
-}`;
-    const merged = {
-      movie_id: "mv1",
-      name: "Interstellar",
-      country_of_origin: "United States",
-      release_date: "2014-10-26",
-      rotten_tomatoes_rating: 98,
-      imdb_rating: 43,
-    };
-    expect(await patch("mv1", body)).toEqual({
+    const merged = SEED_MV1_RATED;
+    expect(await patch("mv1", SEED_PATCH_BODY)).toEqual({
       statusCode: 200,
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(merged),

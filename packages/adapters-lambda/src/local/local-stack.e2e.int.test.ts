@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { SEED_MV1_RATED, SEED_PATCH_BODY } from "../testing/seed-flow.ts";
 import { localS3Client } from "./s3-local.ts";
 
 /*
@@ -127,19 +128,12 @@ describe("the local stack, end to end", () => {
     const patch = await fetch(`${httpUrl}/movies/mv1`, {
       method: "PATCH",
       headers: { "content-type": "application/json" },
-      body: '{\n\t"movie_id": "mv1",\n\t"rotten_tomatoes_rating": 98,\n\t"imdb_rating": 43\n}',
+      body: SEED_PATCH_BODY,
     });
     expect(patch.status).toBe(200);
     const get = await fetch(`${httpUrl}/movies/mv1`);
     expect(get.headers.get("content-type")).toBe("application/json");
-    expect(await get.json()).toEqual({
-      movie_id: "mv1",
-      name: "Interstellar",
-      country_of_origin: "United States",
-      release_date: "2014-10-26",
-      rotten_tomatoes_rating: 98,
-      imdb_rating: 43,
-    });
+    expect(await get.json()).toEqual(SEED_MV1_RATED);
   });
 
   test("the CLI ingests a multipart upload and prints its report", async () => {
