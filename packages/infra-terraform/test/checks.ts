@@ -841,24 +841,7 @@ export const checkSecurityDefaults: Check = (mod) => {
     if (str(single(versioning?.block, "versioning_configuration"), "status") !== "Enabled") {
       violations.push(`${b}: versioning must be Enabled`);
     }
-    const policy = forBucket(mod, "aws_s3_bucket_policy", bucket);
-    const doc = policy && policyDocument(mod, attr(policy.block, "policy"));
-    const tlsOnly = (doc ? statementsOf(doc) : []).some(
-      (s) =>
-        s.effect === "Deny" &&
-        s.actions.includes("s3:*") &&
-        s.resources.includes(`\${${b}.arn}`) &&
-        s.resources.includes(`\${${b}.arn}/*`) &&
-        nested(s.block, "principals").some((p) =>
-          (strList(p, "identifiers") ?? []).includes("*"),
-        ) &&
-        nested(s.block, "condition").some(
-          (c) =>
-            str(c, "test") === "Bool" &&
-            str(c, "variable") === "aws:SecureTransport" &&
-            sameSet(strList(c, "values") ?? [], ["false"]),
-        ),
-    );
+    const tlsOnly = bucketPolicyDeniesAll(mod, bucket, "Bool", "aws:SecureTransport", ["false"]);
     if (!tlsOnly) {
       violations.push(
         `${b}: the bucket policy must deny every request with aws:SecureTransport false (TLS only)`,
@@ -948,6 +931,252 @@ export const checkSecurityDefaults: Check = (mod) => {
   return violations;
 };
 
+// --- every other permission -------------------------------------------------------------------
+
+/** The actions of the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs. */
+export const API_GATEWAY_LOG_ACTIONS = [
+  "logs:CreateLogGroup",
+  "logs:CreateLogStream",
+  "logs:DescribeLogGroups",
+  "logs:DescribeLogStreams",
+  "logs:PutLogEvents",
+  "logs:GetLogEvents",
+  "logs:FilterLogEvents",
+] as const;
+/** This account's log groups in this region, nothing wider. */
+export const API_GATEWAY_LOG_RESOURCE = `arn:\${local.partition}:logs:\${var.region}:\${local.account_id}:*`;
+
+/** `aws_x.name`, `aws_x.name.attr` or `aws_x.name[0].attr` all refer to `aws_x.name`. */
+function refersTo(value: unknown, address: string): boolean {
+  const ref = reference(value)?.replace(/\[\d+\]/g, "");
+  return ref === address || (ref?.startsWith(`${address}.`) ?? false);
+}
+
+function trustedServices(mod: TfModule, role: NamedBlock): string[] | undefined {
+  const trust = policyDocument(mod, attr(role.block, "assume_role_policy"));
+  const statements = trust ? statementsOf(trust) : [];
+  if (statements.length === 0) {
+    return undefined;
+  }
+  const services: string[] = [];
+  for (const s of statements) {
+    const principals = nested(s.block, "principals");
+    if (
+      s.effect !== "Allow" ||
+      !sameSet(s.actions, ["sts:AssumeRole"]) ||
+      principals.length !== 1 ||
+      str(principals[0], "type") !== "Service" ||
+      "condition" in s.block
+    ) {
+      return undefined;
+    }
+    services.push(...(strList(principals[0], "identifiers") ?? []));
+  }
+  return services;
+}
+
+/**
+ * Every IAM role is accounted for: a wiring function's own role (checked by checkIamPolicies), or
+ * API Gateway's logging role, which only API Gateway may assume, which only the
+ * aws_api_gateway_account uses, and which may do exactly what the AWS managed policy for it does,
+ * on this account's log groups in this region. Any other role is a violation.
+ */
+export const checkEveryRole: Check = (mod) => {
+  const violations: string[] = [];
+  const functionRoles = new Set(
+    FUNCTIONS.map((fn) =>
+      reference(attr(functionResource(mod, fn)?.block, "role"))
+        ?.split(".")
+        .slice(0, 2)
+        .join("."),
+    ),
+  );
+  for (const role of resources(mod, "aws_iam_role")) {
+    if (functionRoles.has(role.address)) {
+      continue;
+    }
+    const services = trustedServices(mod, role);
+    if (!services || !sameSet(services, ["apigateway.amazonaws.com"])) {
+      violations.push(
+        `${role.address}: neither a wiring function's role nor API Gateway's logging role (trusted by apigateway.amazonaws.com alone)`,
+      );
+      continue;
+    }
+    const who = `${role.address} (API Gateway logging)`;
+    const users = resources(mod, "aws_api_gateway_account").filter((a) =>
+      refersTo(attr(a.block, "cloudwatch_role_arn"), role.address),
+    );
+    if (users.length !== 1) {
+      violations.push(`${who}: must be used by the aws_api_gateway_account alone`);
+    }
+    if ("managed_policy_arns" in role.block || "inline_policy" in role.block) {
+      violations.push(`${who}: use aws_iam_role_policy, not managed_policy_arns or inline_policy`);
+    }
+    for (const type of ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment"]) {
+      for (const attachment of resources(mod, type)) {
+        const roleRefs = [
+          attr(attachment.block, "role"),
+          ...(strList(attachment.block, "roles") ?? []),
+        ];
+        if (roleRefs.some((r) => refersTo(r, role.address))) {
+          violations.push(
+            `${who}: ${attachment.address} attaches a managed policy the checks cannot read`,
+          );
+        }
+      }
+    }
+    const statements = resources(mod, "aws_iam_role_policy")
+      .filter((policy) => refersTo(attr(policy.block, "role"), role.address))
+      .flatMap((policy) => {
+        const doc = policyDocument(mod, attr(policy.block, "policy"));
+        if (!doc) {
+          violations.push(`${who}: ${policy.address} policy is not an aws_iam_policy_document`);
+        }
+        return doc ? statementsOf(doc) : [];
+      })
+      .filter((s) => s.effect === "Allow");
+    const actions = new Set(statements.flatMap((s) => s.actions));
+    for (const action of actions) {
+      if (!(API_GATEWAY_LOG_ACTIONS as readonly string[]).includes(action)) {
+        violations.push(
+          `${who}: extra action ${action} (not in AmazonAPIGatewayPushToCloudWatchLogs)`,
+        );
+      }
+    }
+    for (const action of API_GATEWAY_LOG_ACTIONS) {
+      if (!actions.has(action)) {
+        violations.push(`${who}: missing action ${action}`);
+      }
+    }
+    for (const s of statements) {
+      for (const resource of s.resources) {
+        if (resource !== API_GATEWAY_LOG_RESOURCE) {
+          violations.push(
+            `${s.where}: resource "${resource}" is not this account's log groups in this region (${API_GATEWAY_LOG_RESOURCE})`,
+          );
+        }
+      }
+    }
+  }
+  return violations;
+};
+
+/** Resource policies: what they say is granted to principals the roles' checks never see. */
+const RESOURCE_POLICIES: ReadonlyArray<readonly [string, string]> = [
+  ["aws_s3_bucket_policy", "policy"],
+  ["aws_sqs_queue_policy", "policy"],
+  ["aws_api_gateway_rest_api_policy", "policy"],
+  ["aws_dynamodb_resource_policy", "policy"],
+];
+
+/**
+ * No resource policy grants anything: every statement of the bucket policy (and of any queue,
+ * API or table policy) is a Deny, the bucket refuses TLS older than 1.2 as well as plain HTTP, and
+ * ACLs cannot grant either (BucketOwnerEnforced). Grants belong in the function roles, where
+ * checkIamPolicies holds them to wiring.ts.
+ */
+export const checkResourcePolicies: Check = (mod) => {
+  const violations: string[] = [];
+  for (const [type, attribute] of RESOURCE_POLICIES) {
+    for (const r of resources(mod, type)) {
+      const doc = policyDocument(mod, attr(r.block, attribute));
+      for (const s of doc ? statementsOf(doc) : []) {
+        if (s.effect !== "Deny") {
+          violations.push(
+            `${s.where}: a resource policy may only deny (an Allow grants past the roles' least privilege)`,
+          );
+        }
+      }
+    }
+  }
+  const bucket = resources(mod, "aws_s3_bucket")[0];
+  if (bucket) {
+    const b = bucket.address;
+    const tls12 = bucketPolicyDeniesAll(mod, bucket, "NumericLessThan", "s3:TlsVersion", ["1.2"]);
+    if (!tls12) {
+      violations.push(
+        `${b}: the bucket policy must deny every request with s3:TlsVersion below 1.2`,
+      );
+    }
+    const ownership = forBucket(mod, "aws_s3_bucket_ownership_controls", bucket);
+    if (str(single(ownership?.block, "rule"), "object_ownership") !== "BucketOwnerEnforced") {
+      violations.push(`${b}: object ownership must be BucketOwnerEnforced (ACLs disabled)`);
+    }
+  }
+  for (const type of ["aws_s3_bucket_acl", "aws_lambda_function_url"]) {
+    for (const r of resources(mod, type)) {
+      violations.push(`${r.address}: ${type} opens a way in that no check can hold to wiring.ts`);
+    }
+  }
+  return violations;
+};
+
+/**
+ * Who may invoke the functions, exactly: one permission per wiring trigger and nothing else, each
+ * lambda:InvokeFunction for its trigger's service, API Gateway scoped to its route's method and
+ * path on this API, S3 to this bucket in this account.
+ */
+export const checkInvokePermissions: Check = (mod) => {
+  const violations: string[] = [];
+  const api = resources(mod, "aws_api_gateway_rest_api")[0];
+  const bucket = resources(mod, "aws_s3_bucket")[0];
+  const seen = new Map<string, string>();
+  for (const p of resources(mod, "aws_lambda_permission")) {
+    const where = p.address;
+    const action = str(p.block, "action");
+    const principal = str(p.block, "principal");
+    if (action !== "lambda:InvokeFunction") {
+      violations.push(`${where}: action ${String(action)}, only lambda:InvokeFunction is granted`);
+    }
+    const fn = FUNCTIONS.find((candidate) => {
+      const lambda = functionResource(mod, candidate);
+      return lambda !== undefined && refersTo(attr(p.block, "function_name"), lambda.address);
+    });
+    if (!fn) {
+      violations.push(`${where}: function_name is not a function of wiring.ts`);
+      continue;
+    }
+    const { trigger } = fn;
+    const expectedPrincipal =
+      trigger.kind === "http" ? "apigateway.amazonaws.com" : "s3.amazonaws.com";
+    if (principal !== expectedPrincipal) {
+      violations.push(
+        `${where}: principal ${String(principal)} may not invoke ${fn.name} (only ${expectedPrincipal})`,
+      );
+      continue;
+    }
+    if ("principal_org_id" in p.block || "event_source_token" in p.block) {
+      violations.push(`${where}: unexpected principal_org_id or event_source_token`);
+    }
+    if (trigger.kind === "http") {
+      const sourceArn = api ? routeSourceArn(api.address, trigger) : "?";
+      if (str(p.block, "source_arn") !== sourceArn) {
+        violations.push(
+          `${where}: source_arn ${String(attr(p.block, "source_arn"))}, expected exactly ${sourceArn}`,
+        );
+      }
+    } else {
+      if (!bucket || reference(attr(p.block, "source_arn")) !== `${bucket.address}.arn`) {
+        violations.push(`${where}: source_arn must be exactly the bucket's arn`);
+      }
+      if (reference(attr(p.block, "source_account")) !== "local.account_id") {
+        violations.push(`${where}: source_account must be local.account_id`);
+      }
+    }
+    const earlier = seen.get(fn.name);
+    if (earlier) {
+      violations.push(`${where}: a second invoke permission for ${fn.name} (besides ${earlier})`);
+    }
+    seen.set(fn.name, where);
+  }
+  for (const fn of FUNCTIONS) {
+    if (!seen.has(fn.name)) {
+      violations.push(`${fn.name}: no aws_lambda_permission lets its trigger invoke it`);
+    }
+  }
+  return violations;
+};
+
 export const ALL_CHECKS: Readonly<Record<string, Check>> = {
   checkResourceTypes,
   checkFunctions,
@@ -956,4 +1185,37 @@ export const ALL_CHECKS: Readonly<Record<string, Check>> = {
   checkApi,
   checkNotification,
   checkSecurityDefaults,
+  checkEveryRole,
+  checkResourcePolicies,
+  checkInvokePermissions,
 };
+
+/**
+ * Whether the bucket's policy denies every action to everyone, on the bucket and its objects,
+ * under the given condition (e.g. `Bool aws:SecureTransport false`).
+ */
+function bucketPolicyDeniesAll(
+  mod: TfModule,
+  bucket: NamedBlock,
+  test: string,
+  variable: string,
+  values: readonly string[],
+): boolean {
+  const b = bucket.address;
+  const policy = forBucket(mod, "aws_s3_bucket_policy", bucket);
+  const doc = policy && policyDocument(mod, attr(policy.block, "policy"));
+  return (doc ? statementsOf(doc) : []).some(
+    (s) =>
+      s.effect === "Deny" &&
+      s.actions.includes("s3:*") &&
+      s.resources.includes(`\${${b}.arn}`) &&
+      s.resources.includes(`\${${b}.arn}/*`) &&
+      nested(s.block, "principals").some((p) => (strList(p, "identifiers") ?? []).includes("*")) &&
+      nested(s.block, "condition").some(
+        (c) =>
+          str(c, "test") === test &&
+          str(c, "variable") === variable &&
+          sameSet(strList(c, "values") ?? [], values),
+      ),
+  );
+}

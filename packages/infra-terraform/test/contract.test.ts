@@ -2,10 +2,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { FUNCTIONS, REPORTS_PREFIX } from "../../adapters-lambda/src/wiring.ts";
 import {
   checkApi,
+  checkEveryRole,
   checkFunctions,
   checkIamPolicies,
+  checkInvokePermissions,
   checkNotification,
   checkNoWildcards,
+  checkResourcePolicies,
   checkResourceTypes,
   checkSecurityDefaults,
   functionResource,
@@ -87,6 +90,18 @@ describe("the Terraform module agrees with wiring.ts and SPEC §7", () => {
       prefix: REPORTS_PREFIX,
     });
     expect(checkIamPolicies(mod)).toEqual([]);
+  });
+
+  it("accounts for every role: the function roles, and API Gateway's logging role with exactly its managed policy's actions on this account's logs", () => {
+    expect(checkEveryRole(mod)).toEqual([]);
+  });
+
+  it("grants nothing in resource policies: the bucket policy only denies (plain HTTP, TLS below 1.2), ACLs are off", () => {
+    expect(checkResourcePolicies(mod)).toEqual([]);
+  });
+
+  it("lets exactly each function's trigger invoke it, scoped to its route or bucket, and nothing else", () => {
+    expect(checkInvokePermissions(mod)).toEqual([]);
   });
 
   it("grants no wildcard action anywhere, and no wildcard resource on data", () => {

@@ -7,10 +7,13 @@ import {
   ALL_CHECKS,
   type Check,
   checkApi,
+  checkEveryRole,
   checkFunctions,
   checkIamPolicies,
+  checkInvokePermissions,
   checkNotification,
   checkNoWildcards,
+  checkResourcePolicies,
   checkSecurityDefaults,
 } from "./checks.ts";
 import { loadModule, type TfModule } from "./load-module.ts";
@@ -261,6 +264,32 @@ const MUTATIONS: readonly Mutation[] = [
     expected:
       "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): environment MOVIES_BUCKET must be the bucket's name",
   },
+  {
+    title: "API Gateway's logging role allowed to delete log groups",
+    file: "iam.tf",
+    from: '      "logs:FilterLogEvents",\n',
+    to: '      "logs:FilterLogEvents",\n      "logs:DeleteLogGroup",\n',
+    check: checkEveryRole,
+    expected:
+      "aws_iam_role.api_gateway_cloudwatch (API Gateway logging): extra action logs:DeleteLogGroup (not in AmazonAPIGatewayPushToCloudWatchLogs)",
+  },
+  {
+    title: "API Gateway's logging role on every account's logs",
+    file: "iam.tf",
+    from: `resources = ["arn:\${local.partition}:logs:\${var.region}:\${local.account_id}:*"]`,
+    to: `resources = ["arn:\${local.partition}:logs:*:*:*"]`,
+    check: checkEveryRole,
+    expected: `data.aws_iam_policy_document.api_gateway_cloudwatch statement PushApiGatewayLogs: resource "arn:\${local.partition}:logs:*:*:*" is not this account's log groups in this region (arn:\${local.partition}:logs:\${var.region}:\${local.account_id}:*)`,
+  },
+  {
+    title: "the bucket no longer refuses TLS below 1.2",
+    file: "bucket.tf",
+    from: 'values   = ["1.2"]',
+    to: 'values   = ["1.0"]',
+    check: checkResourcePolicies,
+    expected:
+      "aws_s3_bucket.movie_infos: the bucket policy must deny every request with s3:TlsVersion below 1.2",
+  },
 ];
 
 let copy: string | undefined;
@@ -303,6 +332,19 @@ describe("the contract checks catch a broken module", () => {
     );
     expect(checkIamPolicies(mod)).toContain(
       "get-movie (aws_iam_role.get_movie): aws_iam_role_policy_attachment.admin attaches a managed policy the checks cannot read",
+    );
+  });
+
+  it("a second, wider invoke permission for a function", async () => {
+    const mod = await brokenCopy((dir) =>
+      append(
+        dir,
+        "api.tf",
+        `resource "aws_lambda_permission" "api_invoke_get_movie_any" {\n  statement_id  = "AllowAny"\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.get_movie.function_name\n  principal     = "apigateway.amazonaws.com"\n  source_arn    = "\${aws_api_gateway_rest_api.movies.execution_arn}/*"\n}`,
+      ),
+    );
+    expect(checkInvokePermissions(mod)).toContain(
+      `aws_lambda_permission.api_invoke_get_movie_any: source_arn \${aws_api_gateway_rest_api.movies.execution_arn}/*, expected exactly \${aws_api_gateway_rest_api.movies.execution_arn}/*/GET/movies/*`,
     );
   });
 

@@ -195,6 +195,34 @@ describe("PATCH /movies/{movie_id}", () => {
   });
 });
 
+describe("found by the fuzz tests (http-fuzz.int.test.ts)", () => {
+  test("the Content-Type header is read whatever its letter case, with spaces before parameters", async () => {
+    for (const headers of [
+      { "CONTENT-TYPE": "application/json" },
+      { "Content-type": "Application/JSON" },
+      { "content-type": "application/json ; charset=utf-8" },
+    ]) {
+      const response = await patch("mv1", JSON.stringify({ imdb_rating: 42 }), headers);
+      expect(response.statusCode, JSON.stringify(headers)).toBe(200);
+    }
+    const plain = await patch("mv1", JSON.stringify({ imdb_rating: 42 }), {
+      "CONTENT-TYPE": "text/plain",
+    });
+    expect(plain.statusCode).toBe(415);
+  });
+
+  test("400, not 500: a rating in 0 to 100 but too small for DynamoDB to store", async () => {
+    const response = await patch(
+      "mv1",
+      '{"imdb_rating": 5e-324, "rotten_tomatoes_rating": 1e-131}',
+    );
+    expect(response.statusCode).toBe(400);
+    const fields = (json(response) as { errors: { field: string }[] }).errors.map((e) => e.field);
+    expect(fields.sort()).toEqual(["imdb_rating", "rotten_tomatoes_rating"]);
+    expect((await patch("mv1", '{"imdb_rating": 1e-130}')).statusCode).toBe(200);
+  });
+});
+
 describe("server errors", () => {
   test("500 shows the request id and never the cause", async () => {
     vi.resetModules();

@@ -132,6 +132,17 @@ describe("CSV format (SPEC §4.1)", () => {
     expect(await reportOf(event)).toMatchObject({ rows_read: 3, written: 2, duplicates: 1 });
   });
 
+  test("ids that differ only in letter case are different movies, even in one batch", async () => {
+    const csv =
+      "Case-A,Upper,Peru,2003-03-03\ncase-a,Lower,Peru,2004-04-04\nCASE-A,Shout,Peru,2005-05-05\n";
+    const event = await upload("letter-case.csv", csv);
+    await invoke(event);
+    expect(await reportOf(event)).toMatchObject({ status: "completed", written: 3, duplicates: 0 });
+    expect(await infoOf("Case-A")).toMatchObject({ movie_id: "Case-A", name: "Upper" });
+    expect(await infoOf("case-a")).toMatchObject({ movie_id: "case-a", name: "Lower" });
+    expect(await infoOf("CASE-A")).toMatchObject({ movie_id: "CASE-A", name: "Shout" });
+  });
+
   test("an object key with spaces and a plus sign arrives encoded and is decoded", async () => {
     const event = await upload("my movies+more.csv", "key-1,Spaced,Chile,2005-05-05\n");
     expect(event.Records[0]?.s3.object.key).toBe("my+movies%2Bmore.csv");
@@ -192,6 +203,87 @@ describe("event semantics", () => {
     expect(await infoOf("txt-1")).toBeUndefined();
     const after = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "reports/" }));
     expect(after.KeyCount).toBe(before.KeyCount);
+  });
+
+  test("a redelivered event of a snapshot since replaced by a newer one changes neither the table nor its report", async () => {
+    const older = await upload("redelivered-old.csv", "redo-1,Old,Peru,2003-03-03\n");
+    await invoke(older);
+    const completed = await reportOf(older);
+    expect(completed).toMatchObject({ status: "completed", written: 1 });
+    await invoke(await upload("redelivered-new.csv", "redo-1,New,Peru,2004-04-04\n"));
+    await invoke(older);
+    expect(await infoOf("redo-1")).toMatchObject({ name: "New" });
+    // Still the report of the run that ingested it, not "skipped_stale" over it.
+    expect(await reportOf(older)).toEqual(completed);
+  });
+
+  test("one event with many records: only this bucket's created .csv objects, each once", async () => {
+    const csv = await upload("multi.csv", "multi-1,Mine,Peru,2003-03-03\n");
+    const [mine] = csv.Records;
+    if (!mine) throw new Error("no record");
+    const variant = (
+      change: (r: S3Event["Records"][number]) => void,
+    ): S3Event["Records"][number] => {
+      const copy = structuredClone(mine);
+      change(copy);
+      return copy;
+    };
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "multi.CSV",
+        Body: "multi-2,Upper,Peru,2003-03-03\n",
+      }),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "multi.csv.bak",
+        Body: "multi-3,Bak,Peru,2003-03-03\n",
+      }),
+    );
+    const before = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "reports/" }));
+    const event: S3Event = {
+      Records: [
+        mine,
+        variant((r) => {
+          r.s3.bucket.name = "someone-elses-bucket";
+        }),
+        variant((r) => {
+          r.s3.object.key = "multi.CSV";
+        }),
+        variant((r) => {
+          r.s3.object.key = "multi.csv.bak";
+        }),
+        variant((r) => {
+          r.s3.object.key = "reports/multi.csv/x.json";
+        }),
+        variant((r) => {
+          r.eventName = "ObjectRemoved:Delete";
+        }),
+        structuredClone(mine),
+      ],
+    };
+    await invoke(event);
+    expect(await infoOf("multi-1")).toMatchObject({ name: "Mine" });
+    expect(await infoOf("multi-2")).toBeUndefined();
+    expect(await infoOf("multi-3")).toBeUndefined();
+    const after = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "reports/" }));
+    expect((after.KeyCount ?? 0) - (before.KeyCount ?? 0)).toBe(1);
+    expect(await reportOf(csv)).toMatchObject({ status: "completed", rows_read: 1, written: 1 });
+  });
+
+  test("an event for an object overwritten since is skipped; the newer upload's own event ingests it", async () => {
+    const first = await upload("overwritten.csv", "over-1,First upload,Peru,2003-03-03\n");
+    const second = await upload("overwritten.csv", "over-1,Second upload,Peru,2003-03-03\n");
+    // The first event arrives late: its object is gone (unversioned bucket), so it reads nothing.
+    await invoke(first);
+    expect(await reportOf(first)).toMatchObject({ status: "skipped_stale", rows_read: 0 });
+    expect(await infoOf("over-1")).toBeUndefined();
+    await invoke(second);
+    expect(await infoOf("over-1")).toMatchObject({ name: "Second upload" });
+    await invoke(first);
+    expect(await infoOf("over-1")).toMatchObject({ name: "Second upload" });
   });
 
   test("an object that cannot be read fails the invocation and leaves a failed report", async () => {

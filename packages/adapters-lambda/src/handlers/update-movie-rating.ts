@@ -5,6 +5,7 @@ import { rateMovie } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { coldStart } from "../clients.ts";
 import { httpBodyLimit } from "../http/http-body-limit.ts";
+import { httpJsonContentType } from "../http/http-json-content-type.ts";
 import { httpProblems } from "../http/http-problems.ts";
 import { jsonResponse } from "../http/problem.ts";
 
@@ -16,6 +17,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger))
   .use(httpProblems(logger))
   .use(httpBodyLimit(BODY_LIMIT_BYTES))
+  .use(httpJsonContentType())
   .use(httpJsonBodyParser())
   .handler(async (event) =>
     jsonResponse(200, await rateMovie(store, event.pathParameters?.["movie_id"], event.body)),

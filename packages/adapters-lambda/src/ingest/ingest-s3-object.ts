@@ -60,20 +60,46 @@ export async function ingestS3Object(
     return report;
   };
 
-  if (await deps.snapshots.isStale(snapshot)) return finish("skipped_stale");
+  // Every run leaves a report (SPEC §4.1): a failure outside the rows themselves, reading or
+  // recording the newest snapshot, fails the run loudly too, with its report.
+  const fail = async (error: unknown, summary?: IngestSummary): Promise<never> => {
+    deps.logger.error("ingest failed", error as Error);
+    await finish("failed", summary, failureReason(error, signal)).catch((reportError) =>
+      deps.logger.error("writing the failed report failed", reportError as Error),
+    );
+    throw error;
+  };
+
+  let stale: boolean;
+  try {
+    stale = await deps.snapshots.isStale(snapshot);
+  } catch (error) {
+    return fail(error);
+  }
+  if (stale) {
+    // A redelivered event of a snapshot that was ingested before a newer one: its report already
+    // says so, and must stay as it was (same object, same report) rather than turn stale.
+    const earlier = await completedReport(deps.s3, object);
+    if (earlier !== undefined) {
+      deps.logger.info("ingest skipped: already completed, and a newer snapshot since");
+      return earlier;
+    }
+    return finish("skipped_stale");
+  }
   let summary: IngestSummary;
   try {
     summary = await streamIntoTable(deps, object, signal);
   } catch (error) {
     if (isOutdatedObject(error)) return finish("skipped_stale");
-    deps.logger.error("ingest failed", error as Error);
-    const partial = error instanceof IngestIncompleteError ? error.summary : undefined;
-    await finish("failed", partial, failureReason(error, signal)).catch((reportError) =>
-      deps.logger.error("writing the failed report failed", reportError as Error),
-    );
-    throw error;
+    return fail(error, error instanceof IngestIncompleteError ? error.summary : undefined);
   }
-  await deps.snapshots.recordCompleted(snapshot, now());
+  try {
+    await deps.snapshots.recordCompleted(snapshot, now());
+  } catch (error) {
+    // Every row is written, but a later snapshot would not know this one came first: the retry
+    // writes the same rows again and records it.
+    return fail(error, summary);
+  }
   return finish("completed", summary);
 }
 
@@ -98,6 +124,23 @@ async function streamIntoTable(
     return await ingestMovieInfos(deps.movieInfos, csvRecords(body), signal ? { signal } : {});
   } finally {
     body.destroy?.();
+  }
+}
+
+/** The report of an earlier completed run of this very object, if there is one. */
+async function completedReport(
+  s3: S3Client,
+  object: S3ObjectRef,
+): Promise<IngestReport | undefined> {
+  try {
+    const { Body } = await s3.send(
+      new GetObjectCommand({ Bucket: object.bucket, Key: reportKey(object) }),
+    );
+    const report = JSON.parse((await Body?.transformToString()) ?? "") as IngestReport;
+    return report.status === "completed" ? report : undefined;
+  } catch {
+    // No report yet (or it cannot be read): the stale snapshot gets its skipped report.
+    return undefined;
   }
 }
 

@@ -146,6 +146,24 @@ describe("startS3Local", () => {
     expect(events.filter((e) => e.s3.object.key === "big.csv")).toHaveLength(1);
   });
 
+  test("GetObject with If-Match answers 412 once the object was overwritten, as S3 does", async () => {
+    const first = await client.send(
+      new PutObjectCommand({ Bucket: "movies", Key: "if-match.csv", Body: "first" }),
+    );
+    const matching = await client.send(
+      new GetObjectCommand({ Bucket: "movies", Key: "if-match.csv", IfMatch: first.ETag }),
+    );
+    expect(await matching.Body?.transformToString()).toBe("first");
+    await client.send(
+      new PutObjectCommand({ Bucket: "movies", Key: "if-match.csv", Body: "second" }),
+    );
+    const error = await client
+      .send(new GetObjectCommand({ Bucket: "movies", Key: "if-match.csv", IfMatch: first.ETag }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3ServiceException);
+    expect(error).toMatchObject({ name: "PreconditionFailed", $metadata: { httpStatusCode: 412 } });
+  });
+
   test("a failing listener does not fail the upload, and is reported", async () => {
     const reported = vi.spyOn(console, "error").mockImplementation(() => {});
     try {

@@ -139,7 +139,11 @@ interface S3rverOptions {
 interface KoaContext {
   req: IncomingMessage | Transform;
   readonly request: { readonly req: IncomingMessage };
+  readonly response: { get(name: string): string };
   readonly method: string;
+  status: number;
+  type: string;
+  body: unknown;
 }
 
 type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
@@ -232,7 +236,29 @@ const frontMiddleware: KoaMiddleware = async (ctx, next) => {
   decodeAwsChunked(ctx, req);
   const completesMultipartUpload = ctx.method === "POST" && url.searchParams.has("uploadId");
   await requestFacts.run({ completesMultipartUpload }, next);
+  enforceIfMatch(ctx, req);
 };
+
+/**
+ * s3rver ignores If-Match on GetObject and HeadObject; S3 answers 412 PreconditionFailed when the
+ * object's ETag is not the one asked for. The ingest relies on it to read exactly the object its
+ * event announced in an unversioned bucket, so the local server must refuse the same way.
+ */
+function enforceIfMatch(ctx: KoaContext, req: IncomingMessage): void {
+  const ifMatch = headerValue(req, "if-match");
+  if (ifMatch === undefined || !["GET", "HEAD"].includes(ctx.method) || ctx.status !== 200) return;
+  const etag = ctx.response.get("ETag");
+  const wanted = ifMatch.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
+  if (wanted.includes("*") || wanted.includes(etag)) return;
+  const body = ctx.body as { destroy?: () => void } | undefined;
+  body?.destroy?.();
+  ctx.status = 412;
+  ctx.type = "application/xml";
+  ctx.body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code>' +
+    "<Message>At least one of the pre-conditions you specified did not hold</Message>" +
+    "<Condition>If-Match</Condition></Error>";
+}
 
 /*
  * s3rver 3.7 checks SigV2 but accepts any SigV4 signature from a known access key id, so a wrong

@@ -12,7 +12,9 @@ export const movieInfoEntity = new Entity({
   indexes: {
     byMovie: {
       collection: "movie",
-      pk: { field: "pk", composite: ["movie_id"] },
+      // Movie ids are case-sensitive (SPEC §2): ElectroDB lowercases keys unless told not to,
+      // which made "Mv1" and "mv1" one item (and a batch holding both a DynamoDB error).
+      pk: { field: "pk", composite: ["movie_id"], casing: "none" },
       sk: { field: "sk", composite: [] },
     },
   },

@@ -6,6 +6,7 @@ import {
   UnwrittenItemsError,
 } from "@movies/domain";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { movieStore } from "../clients.ts";
 import { injectBatchWriteFaults } from "../testing/dynamodb-fault-injection.ts";
 import { freshTable } from "../testing/fresh-table.ts";
 import { DynamoMovieInfoRepo } from "./movie-info-repo.ts";
@@ -80,6 +81,20 @@ describe("movie infos", () => {
     expect((await infos.findMovie("twice"))?.info.name).toBe("Second");
   });
 
+  test("ids that differ only in letter case are different movies (SPEC §2), also in one batch", async () => {
+    // Found by the fault-injection ingest tests: keys were lowercased, so "Case-1" and "case-1"
+    // shared one item, and a batch holding both was refused by DynamoDB as duplicate keys.
+    await infos.putBatch([info("Case-1", "Upper"), info("case-1", "Lower")]);
+    expect((await infos.findMovie("Case-1"))?.info).toEqual(info("Case-1", "Upper"));
+    expect((await infos.findMovie("case-1"))?.info).toEqual(info("case-1", "Lower"));
+    expect(await infos.findMovie("CASE-1")).toBeUndefined();
+    await ratings.update("Case-1", { imdb_rating: 7 });
+    expect((await infos.findMovie("case-1"))?.rating).toBeUndefined();
+    await expect(ratings.update("CASE-1", { imdb_rating: 7 })).rejects.toBeInstanceOf(
+      MovieNotFoundError,
+    );
+  });
+
   test("re-ingesting an info never changes an existing rating", async () => {
     await infos.putBatch([info("keep-rating", "Old name")]);
     await ratings.update("keep-rating", { rotten_tomatoes_rating: 91, imdb_rating: 8 });
@@ -88,6 +103,33 @@ describe("movie infos", () => {
       info: info("keep-rating", "New name"),
       rating: { rotten_tomatoes_rating: 91, imdb_rating: 8 },
     });
+  });
+});
+
+describe("two stores in one process", () => {
+  test("on two tables, each reads, rates and records snapshots in its own table only", async () => {
+    // Found by the concurrent fault-injection ingest tests: ElectroDB's Service rebinds the
+    // entity instances it is given, so the last store built took over the entities of the others.
+    const other = await freshTable();
+    const first = movieStore(client, tableName);
+    const second = movieStore(other.client, other.tableName);
+    await first.movieInfos.putBatch([info("apart-1", "First")]);
+    await second.movieInfos.putBatch([info("apart-1", "Second")]);
+    expect((await first.movieInfos.findMovie("apart-1"))?.info.name).toBe("First");
+    expect((await second.movieInfos.findMovie("apart-1"))?.info.name).toBe("Second");
+    await first.ratings.update("apart-1", { imdb_rating: 1 });
+    expect((await first.movieInfos.findMovie("apart-1"))?.rating).toEqual({ imdb_rating: 1 });
+    expect((await second.movieInfos.findMovie("apart-1"))?.rating).toBeUndefined();
+    const snapshot = {
+      bucket: "b",
+      key: "k.csv",
+      version: "v",
+      eventTime: "2026-01-02T00:00:00.000Z",
+    };
+    await first.snapshots.recordCompleted(snapshot, new Date());
+    const older = { ...snapshot, eventTime: "2026-01-01T00:00:00.000Z" };
+    expect(await first.snapshots.isStale(older)).toBe(true);
+    expect(await second.snapshots.isStale(older)).toBe(false);
   });
 });
 
