@@ -3,7 +3,7 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   test: {
     name: "adapters-lambda",
-    include: ["src/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
     // One DynamoDB Local and one S3 server for the whole run; files share them in parallel.
     globalSetup: ["src/testing/global-setup.ts"],
     // A cold JVM or a first image pull takes a while; tests themselves stay on the default.
