@@ -479,3 +479,21 @@ describe("ingestMovieInfos", () => {
     });
   });
 });
+
+describe("the deadline reaches the writes", () => {
+  it("hands its signal to every batch write, so a repository stops retrying once it aborts", async () => {
+    const signal = { aborted: false };
+    const seen: unknown[] = [];
+    const repo = {
+      putBatch: async (_infos: unknown, options?: { signal?: { aborted: boolean } }) => {
+        seen.push(options?.signal);
+      },
+    };
+    const records = [
+      { line: 1, fields: ["mv1", "Interstellar", "United States", "2014-10-26"] },
+      { line: 2, fields: ["mv2", "The Prestige", "United Kingdom", "2006-10-17"] },
+    ];
+    await ingestMovieInfos(repo, records, { batchSize: 1, signal });
+    expect(seen).toEqual([signal, signal]);
+  });
+});

@@ -60,7 +60,7 @@ export class MovieInfoBatchWriter {
     const firstIds = this.pendingFirstIds;
     this.pending.clear();
     this.pendingFirstIds = 0;
-    this.launch(batch, firstIds);
+    this.launch(batch, firstIds, signal);
     return true;
   }
 
@@ -78,10 +78,15 @@ export class MovieInfoBatchWriter {
     return undefined;
   }
 
-  private launch(batch: readonly MovieInfo[], firstIds: number): void {
+  private launch(
+    batch: readonly MovieInfo[],
+    firstIds: number,
+    signal: { readonly aborted: boolean } | undefined,
+  ): void {
     let write: Promise<void>;
     try {
-      write = this.repo.putBatch(batch);
+      write =
+        signal === undefined ? this.repo.putBatch(batch) : this.repo.putBatch(batch, { signal });
     } catch (cause) {
       // A repo that throws instead of rejecting must not skip the bookkeeping below.
       write = Promise.reject(cause);

@@ -5,9 +5,13 @@ export interface MovieInfoRepo {
   /**
    * Upserts every info of the batch: at most 25, with distinct movie ids. Resolves only when
    * all of them are stored; otherwise rejects (an `UnwrittenItemsError` names the ids left).
-   * Never touches ratings.
+   * Never touches ratings. Once `signal` is aborted it retries no more and rejects with what is
+   * left, so a deadline is not spent in back-off.
    */
-  putBatch(infos: readonly MovieInfo[]): Promise<void>;
+  putBatch(
+    infos: readonly MovieInfo[],
+    options?: { readonly signal?: { readonly aborted: boolean } },
+  ): Promise<void>;
 
   /** The movie's info and ratings in one strongly consistent read; `undefined` without info. */
   findMovie(movieId: string): Promise<StoredMovie | undefined>;

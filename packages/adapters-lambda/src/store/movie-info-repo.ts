@@ -42,15 +42,21 @@ export class DynamoMovieInfoRepo implements MovieInfoRepo {
     return this.#query;
   }
 
-  async putBatch(infos: readonly MovieInfo[]): Promise<void> {
+  async putBatch(
+    infos: readonly MovieInfo[],
+    options: { readonly signal?: { readonly aborted: boolean } } = {},
+  ): Promise<void> {
     // DynamoDB rejects a whole BatchWriteItem that names one key twice: keep the last.
     const distinct = lastOfEachId(infos);
     for (let start = 0; start < distinct.length; start += BATCH_WRITE_LIMIT) {
-      await this.#putChunk(distinct.slice(start, start + BATCH_WRITE_LIMIT));
+      await this.#putChunk(distinct.slice(start, start + BATCH_WRITE_LIMIT), options.signal);
     }
   }
 
-  async #putChunk(infos: readonly MovieInfo[]): Promise<void> {
+  async #putChunk(
+    infos: readonly MovieInfo[],
+    signal: { readonly aborted: boolean } | undefined,
+  ): Promise<void> {
     const items = this.#itemsOf;
     const table = items.table;
     let pending: WriteRequest[] = infos.map((info) => ({ PutRequest: items.putRequest(info) }));
@@ -66,7 +72,7 @@ export class DynamoMovieInfoRepo implements MovieInfoRepo {
         lastError = error;
       }
       if (pending.length === 0) return;
-      if (attempt >= this.#retry.maxAttempts) {
+      if (attempt >= this.#retry.maxAttempts || signal?.aborted === true) {
         throw new UnwrittenItemsError(
           pending.map((request) => items.movieIdOf(request.PutRequest?.Item) ?? "(unknown)"),
           { cause: lastError },

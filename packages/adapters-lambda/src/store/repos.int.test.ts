@@ -220,6 +220,28 @@ describe("batch write retries (faults injected by a test middleware)", () => {
     }
   });
 
+  test("once the deadline's signal is aborted, no more retries: the ids left are named", async () => {
+    const deadline = new AbortController();
+    const faults = injectBatchWriteFaults(client, {
+      // Everything comes back unprocessed, and the deadline passes during the second call.
+      unprocessed: (call, requests) => {
+        if (call === 2) deadline.abort();
+        return requests;
+      },
+    });
+    try {
+      const batch = ["late-a", "late-b"].map((id) => info(id));
+      const error = await infos
+        .putBatch(batch, { signal: deadline.signal })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnwrittenItemsError);
+      expect(faults.stats.batchWriteCalls).toBe(2);
+      expect([...(error as UnwrittenItemsError).movieIds].sort()).toEqual(["late-a", "late-b"]);
+    } finally {
+      faults.remove();
+    }
+  });
+
   test("a non-retryable failure becomes a StorageError at once, nothing AWS-shaped", async () => {
     const missing = new DynamoMovieInfoRepo(moviesService(client, "no-such-table"), fastRetry);
     const error = await missing.putBatch([info("x")]).catch((e: unknown) => e);
