@@ -8,8 +8,8 @@ import {
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { dynamoClient, movieStore } from "../src/clients.ts";
 import { loadConfig } from "../src/config.ts";
-import { apiGatewayProxyEvent } from "../src/local/api-gateway-event.ts";
 import { lambdaContext } from "../src/local/lambda-context.ts";
+import { movieRouteEvent } from "../src/testing/movie-route-event.ts";
 import { percentile } from "./lib.ts";
 
 type ProxyHandler = (
@@ -65,23 +65,12 @@ export async function warmApi(input: WarmApiInput): Promise<WarmApiResult> {
     .handler as ProxyHandler;
 
   const getEvent = () =>
-    apiGatewayProxyEvent({
-      method: "GET",
-      path: `/movies/${movieId}`,
-      resource: "/movies/{movie_id}",
-      pathParameters: { movie_id: movieId },
-      headers: { Accept: "application/json" },
-      body: undefined,
-    });
+    movieRouteEvent("GET", movieId, { headers: { Accept: "application/json" } });
   let rating = 0;
   const patchEvent = () =>
-    apiGatewayProxyEvent({
-      method: "PATCH",
-      path: `/movies/${movieId}`,
-      resource: "/movies/{movie_id}",
-      pathParameters: { movie_id: movieId },
+    movieRouteEvent("PATCH", movieId, {
       headers: { "Content-Type": "application/json" },
-      body: Buffer.from(JSON.stringify({ imdb_rating: (rating++ % 100) + 0.5 })),
+      body: JSON.stringify({ imdb_rating: (rating++ % 100) + 0.5 }),
     });
   const invoke = async (handler: ProxyHandler, event: APIGatewayProxyEvent, name: string) => {
     const response = await handler(event, lambdaContext(name, 10_000));

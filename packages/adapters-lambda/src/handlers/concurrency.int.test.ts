@@ -8,11 +8,11 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { describe, expect, test } from "vitest";
 import { movieStore } from "../clients.ts";
-import { apiGatewayProxyEvent } from "../local/api-gateway-event.ts";
 import { lambdaContext } from "../local/lambda-context.ts";
 import { freshBucket } from "../testing/fresh-bucket.ts";
 import { freshTable } from "../testing/fresh-table.ts";
 import { useHandlerEnv } from "../testing/handler-env.ts";
+import { movieRouteEvent } from "../testing/movie-route-event.ts";
 import { reportFigures } from "../testing/report-figures.ts";
 import { s3CreatedEvent } from "../testing/s3-created-event.ts";
 
@@ -33,13 +33,9 @@ interface MovieBody {
 
 function patch(movieId: string, body: object): Promise<APIGatewayProxyResult> {
   return updateMovieRating(
-    apiGatewayProxyEvent({
-      method: "PATCH",
-      path: `/movies/${movieId}`,
-      resource: "/movies/{movie_id}",
-      pathParameters: { movie_id: movieId },
+    movieRouteEvent("PATCH", movieId, {
       headers: { "Content-Type": "application/json" },
-      body: Buffer.from(JSON.stringify(body)),
+      body: JSON.stringify(body),
     }),
     lambdaContext("update-movie-rating", 10_000),
   );
@@ -47,14 +43,7 @@ function patch(movieId: string, body: object): Promise<APIGatewayProxyResult> {
 
 async function get(movieId: string): Promise<{ status: number; movie: MovieBody }> {
   const response = await getMovie(
-    apiGatewayProxyEvent({
-      method: "GET",
-      path: `/movies/${movieId}`,
-      resource: "/movies/{movie_id}",
-      pathParameters: { movie_id: movieId },
-      headers: {},
-      body: undefined,
-    }),
+    movieRouteEvent("GET", movieId),
     lambdaContext("get-movie", 10_000),
   );
   return { status: response.statusCode, movie: JSON.parse(response.body) as MovieBody };

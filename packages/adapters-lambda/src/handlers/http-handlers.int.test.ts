@@ -1,10 +1,10 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { beforeAll, describe, expect, test, vi } from "vitest";
 import { movieStore } from "../clients.ts";
-import { apiGatewayProxyEvent } from "../local/api-gateway-event.ts";
 import { lambdaContext } from "../local/lambda-context.ts";
 import { freshTable } from "../testing/fresh-table.ts";
 import { useHandlerEnv } from "../testing/handler-env.ts";
+import { movieRouteEvent } from "../testing/movie-route-event.ts";
 import { openApiViolations } from "../testing/openapi-contract.ts";
 import { SEED_MV1_RATED, SEED_PATCH_BODY } from "../testing/seed-flow.ts";
 
@@ -39,14 +39,7 @@ beforeAll(async () => {
 });
 
 async function get(movieId: string): Promise<APIGatewayProxyResult> {
-  const event = apiGatewayProxyEvent({
-    method: "GET",
-    path: `/movies/${encodeURIComponent(movieId)}`,
-    resource: "/movies/{movie_id}",
-    pathParameters: { movie_id: movieId },
-    headers: { Accept: "application/json" },
-    body: undefined,
-  });
+  const event = movieRouteEvent("GET", movieId, { headers: { Accept: "application/json" } });
   const response = await getMovie(event, lambdaContext("get-movie", 10_000));
   expect(openApiViolations("get", "/movies/{movie_id}", response)).toEqual([]);
   return response;
@@ -57,13 +50,9 @@ async function patch(
   body: string | undefined,
   headers: Record<string, string> = { "Content-Type": "application/json" },
 ): Promise<APIGatewayProxyResult> {
-  const event = apiGatewayProxyEvent({
-    method: "PATCH",
-    path: `/movies/${encodeURIComponent(movieId)}`,
-    resource: "/movies/{movie_id}",
-    pathParameters: { movie_id: movieId },
+  const event = movieRouteEvent("PATCH", movieId, {
     headers,
-    body: body === undefined ? undefined : Buffer.from(body),
+    ...(body !== undefined && { body }),
   });
   const response = await updateMovieRating(event, lambdaContext("update-movie-rating", 10_000));
   expect(openApiViolations("patch", "/movies/{movie_id}", response)).toEqual([]);
@@ -229,17 +218,7 @@ describe("server errors", () => {
     useHandlerEnv({ tableName: "no-such-table" });
     const broken = (await import("./get-movie.ts")).handler;
     const context = lambdaContext("get-movie", 10_000);
-    const response = await broken(
-      apiGatewayProxyEvent({
-        method: "GET",
-        path: "/movies/mv1",
-        resource: "/movies/{movie_id}",
-        pathParameters: { movie_id: "mv1" },
-        headers: {},
-        body: undefined,
-      }),
-      context,
-    );
+    const response = await broken(movieRouteEvent("GET", "mv1"), context);
     expect(openApiViolations("get", "/movies/{movie_id}", response)).toEqual([]);
     expect(response.statusCode).toBe(500);
     expect(JSON.parse(response.body)).toEqual({

@@ -3,6 +3,7 @@ import type { S3Event } from "aws-lambda";
 import { describe, expect, test } from "vitest";
 import { movieStore } from "../clients.ts";
 import type { IngestReport } from "../ingest/ingest-report.ts";
+import { decodeS3Key } from "../ingest/s3-object-ref.ts";
 import { lambdaContext } from "../local/lambda-context.ts";
 import { freshBucket } from "../testing/fresh-bucket.ts";
 import { freshTable } from "../testing/fresh-table.ts";
@@ -38,7 +39,7 @@ async function invoke(event: S3Event | { Event: string }) {
 
 async function reportOf(event: S3Event): Promise<IngestReport> {
   const object = event.Records[0]?.s3.object;
-  const key = decodeURIComponent(object?.key.replace(/\+/g, " ") ?? "");
+  const key = decodeS3Key(object?.key ?? "");
   const { Body } = await s3.send(
     new GetObjectCommand({ Bucket: bucket, Key: `reports/${key}/${object?.eTag}.json` }),
   );
