@@ -367,22 +367,7 @@ export const checkIamPolicies: Check = (mod) => {
     }
 
     // Permissions: inline aws_iam_role_policy documents only, so that they can be read here.
-    if ("managed_policy_arns" in role.block || "inline_policy" in role.block) {
-      violations.push(`${who}: use aws_iam_role_policy, not managed_policy_arns or inline_policy`);
-    }
-    for (const type of ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment"]) {
-      for (const attachment of resources(mod, type)) {
-        const roleRefs = [
-          attr(attachment.block, "role"),
-          ...(strList(attachment.block, "roles") ?? []),
-        ];
-        if (roleRefs.some((r) => reference(r)?.startsWith(`${role.address}.`))) {
-          violations.push(
-            `${who}: ${attachment.address} attaches a managed policy the checks cannot read`,
-          );
-        }
-      }
-    }
+    violations.push(...unreadablePolicies(mod, role, who));
     const statements: Statement[] = [];
     for (const policy of resources(mod, "aws_iam_role_policy")) {
       if (!reference(attr(policy.block, "role"))?.startsWith(`${role.address}.`)) {
@@ -947,6 +932,28 @@ export const API_GATEWAY_LOG_ACTIONS = [
 export const API_GATEWAY_LOG_RESOURCE = `arn:\${local.partition}:logs:\${var.region}:\${local.account_id}:*`;
 
 /** `aws_x.name`, `aws_x.name.attr` or `aws_x.name[0].attr` all refer to `aws_x.name`. */
+/** Managed or attached policies of a role: the checks read only inline role policy documents. */
+function unreadablePolicies(mod: TfModule, role: NamedBlock, who: string): string[] {
+  const violations: string[] = [];
+  if ("managed_policy_arns" in role.block || "inline_policy" in role.block) {
+    violations.push(`${who}: use aws_iam_role_policy, not managed_policy_arns or inline_policy`);
+  }
+  for (const type of ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment"]) {
+    for (const attachment of resources(mod, type)) {
+      const roleRefs = [
+        attr(attachment.block, "role"),
+        ...(strList(attachment.block, "roles") ?? []),
+      ];
+      if (roleRefs.some((r) => refersTo(r, role.address))) {
+        violations.push(
+          `${who}: ${attachment.address} attaches a managed policy the checks cannot read`,
+        );
+      }
+    }
+  }
+  return violations;
+}
+
 function refersTo(value: unknown, address: string): boolean {
   const ref = reference(value)?.replace(/\[\d+\]/g, "");
   return ref === address || (ref?.startsWith(`${address}.`) ?? false);
@@ -1009,22 +1016,7 @@ export const checkEveryRole: Check = (mod) => {
     if (users.length !== 1) {
       violations.push(`${who}: must be used by the aws_api_gateway_account alone`);
     }
-    if ("managed_policy_arns" in role.block || "inline_policy" in role.block) {
-      violations.push(`${who}: use aws_iam_role_policy, not managed_policy_arns or inline_policy`);
-    }
-    for (const type of ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment"]) {
-      for (const attachment of resources(mod, type)) {
-        const roleRefs = [
-          attr(attachment.block, "role"),
-          ...(strList(attachment.block, "roles") ?? []),
-        ];
-        if (roleRefs.some((r) => refersTo(r, role.address))) {
-          violations.push(
-            `${who}: ${attachment.address} attaches a managed policy the checks cannot read`,
-          );
-        }
-      }
-    }
+    violations.push(...unreadablePolicies(mod, role, who));
     const statements = resources(mod, "aws_iam_role_policy")
       .filter((policy) => refersTo(attr(policy.block, "role"), role.address))
       .flatMap((policy) => {

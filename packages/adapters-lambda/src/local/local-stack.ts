@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Event, S3EventRecord } from "aws-lambda";
+import { decodeS3Key } from "../ingest/s3-object-ref.ts";
 import { ensureTable } from "../store/table.ts";
 import {
   ENV,
@@ -139,7 +140,7 @@ async function importHandlers(): Promise<Record<FunctionName, unknown>> {
 function matchesNotification(record: S3EventRecord, notification: S3Notification): boolean {
   return (
     record.eventName.startsWith("ObjectCreated:") &&
-    decodeURIComponent(record.s3.object.key.replace(/\+/g, " ")).endsWith(notification.suffix)
+    decodeS3Key(record.s3.object.key).endsWith(notification.suffix)
   );
 }
 
@@ -154,7 +155,7 @@ function ingestQueue(handler: IngestHandler) {
     try {
       await invokeWithRetries(record);
     } finally {
-      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, " "));
+      const key = decodeS3Key(record.s3.object.key);
       waiting.get(key)?.();
       waiting.delete(key);
     }

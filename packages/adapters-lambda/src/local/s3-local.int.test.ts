@@ -10,9 +10,11 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
+
 import { Upload } from "@aws-sdk/lib-storage";
 import type { S3EventRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { decodeS3Key } from "../ingest/s3-object-ref.ts";
 import { freshBucket } from "../testing/fresh-bucket.ts";
 import { encodeEventKey, localS3Client, type S3Local, startS3Local } from "./s3-local.ts";
 
@@ -75,7 +77,7 @@ describe("startS3Local", () => {
         object: { size: 24 },
       },
     });
-    expect(decodeURIComponent(event.s3.object.key.replace(/\+/g, " "))).toBe(key);
+    expect(decodeS3Key(event.s3.object.key)).toBe(key);
     expect(await bodyOf(key)).toBe("movie_id,name\ntt1,Alien\n");
   });
 

@@ -112,7 +112,7 @@ export function localS3Client(endpoint: string): S3Client {
 
 /**
  * Encodes a key the way S3 notifications do (form encoding, `/` kept): `a b/c+d.csv` becomes
- * `a+b/c%2Bd.csv`, which a handler decodes with `decodeURIComponent(key.replace(/\+/g, " "))`.
+ * `a+b/c%2Bd.csv`, which `decodeS3Key` (ingest/s3-object-ref.ts) turns back.
  */
 export function encodeEventKey(key: string): string {
   return key
