@@ -38,8 +38,6 @@ export interface LocalStack {
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
   readonly dynamoDbVia: DynamoDbLocal["via"];
-  /** Resolves when every ingest queued so far has finished. */
-  ingestsSettled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,7 +112,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3Endpoint: s3.endpoint.replace("127.0.0.1", "localhost"),
       dynamoDbEndpoint: dynamo.endpoint.replace("127.0.0.1", "localhost"),
       dynamoDbVia: dynamo.via,
-      ingestsSettled: () => ingests.settled(),
       stop,
     };
     if (options.seedFile) await seed(s3, options.bucket, options.seedFile, ingests);
@@ -181,7 +178,6 @@ function ingestQueue(handler: IngestHandler) {
     enqueue(record: S3EventRecord) {
       tail = tail.then(() => invoke(record));
     },
-    settled: () => tail,
     /** Resolves once an ingest of this key, queued now or later, has finished. */
     finished: (key: string) => new Promise<void>((resolve) => waiting.set(key, resolve)),
   };
