@@ -123,6 +123,8 @@ resource "aws_lambda_permission" "s3_invoke_ingest_movie_infos" {
   source_account = local.account_id
 }
 
+# Every created object notifies the ingest function, which picks `.csv` and `.csv.gz` keys in any
+# letter case itself: S3's suffix filter is case-sensitive and takes one suffix per entry.
 resource "aws_s3_bucket_notification" "movie_infos" {
   bucket = aws_s3_bucket.movie_infos.id
 
@@ -130,7 +132,6 @@ resource "aws_s3_bucket_notification" "movie_infos" {
     id                  = "ingest-movie-infos"
     lambda_function_arn = aws_lambda_function.ingest_movie_infos.arn
     events              = ["s3:ObjectCreated:*"]
-    filter_suffix       = ".csv"
   }
 
   depends_on = [aws_lambda_permission.s3_invoke_ingest_movie_infos]

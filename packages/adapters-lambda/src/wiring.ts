@@ -16,10 +16,14 @@ export interface HttpRoute {
   readonly authorization: "NONE" | "AWS_IAM";
 }
 
+/**
+ * Every created object notifies the function, which decides by key with `isIngestibleKey`: S3's
+ * suffix filter is case-sensitive and takes one suffix, so it could not admit `Movies.CSV` and
+ * `movies.csv.gz` alike.
+ */
 export interface S3Notification {
   readonly kind: "s3";
   readonly events: readonly ["s3:ObjectCreated:*"];
-  readonly suffix: ".csv";
 }
 
 /** S3 actions a function calls, and the key prefix they are limited to ("" for any key). */
@@ -42,12 +46,19 @@ export interface FunctionWiring {
 
 export const REPORTS_PREFIX = "reports/";
 
+const INGESTIBLE_SUFFIX = /\.csv(\.gz)?$/i;
+
+/** Keys that ingest: `.csv` or `.csv.gz` in any letter case, never a report. */
+export function isIngestibleKey(key: string): boolean {
+  return INGESTIBLE_SUFFIX.test(key) && !key.startsWith(REPORTS_PREFIX);
+}
+
 export const FUNCTIONS: readonly FunctionWiring[] = [
   {
     name: "ingest-movie-infos",
     entry: "src/handlers/ingest-movie-infos.ts",
     zip: "dist/ingest-movie-infos.zip",
-    trigger: { kind: "s3", events: ["s3:ObjectCreated:*"], suffix: ".csv" },
+    trigger: { kind: "s3", events: ["s3:ObjectCreated:*"] },
     tableActions: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
     bucketGrants: [
       { actions: ["s3:GetObject", "s3:GetObjectVersion"], prefix: "" },

@@ -704,7 +704,7 @@ export const checkApi: Check = (mod) => {
   return violations;
 };
 
-/** The bucket notifies exactly wiring's S3-triggered functions with its events and suffix. */
+/** The bucket notifies exactly wiring's S3-triggered functions with its events, unfiltered. */
 export const checkNotification: Check = (mod) => {
   const violations: string[] = [];
   const notification = onlyOne(mod, "aws_s3_bucket_notification", violations);
@@ -748,13 +748,12 @@ export const checkNotification: Check = (mod) => {
         `${where}: ${fn.name} events ${JSON.stringify(events)}, wiring.ts says ${JSON.stringify(fn.trigger.events)}`,
       );
     }
-    if (str(config, "filter_suffix") !== fn.trigger.suffix) {
-      violations.push(
-        `${where}: ${fn.name} filter_suffix "${String(attr(config, "filter_suffix"))}", wiring.ts says "${fn.trigger.suffix}"`,
-      );
-    }
-    if (attr(config, "filter_prefix") !== undefined && attr(config, "filter_prefix") !== "") {
-      violations.push(`${where}: ${fn.name} has a filter_prefix that wiring.ts does not have`);
+    for (const filter of ["filter_suffix", "filter_prefix"]) {
+      if (attr(config, filter) !== undefined && attr(config, filter) !== "") {
+        violations.push(
+          `${where}: ${fn.name} has a ${filter}, but the function picks its keys itself (S3's filters are case-sensitive)`,
+        );
+      }
     }
     const permission = resources(mod, "aws_lambda_permission").find(
       (p) =>

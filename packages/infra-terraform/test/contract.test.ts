@@ -112,7 +112,7 @@ describe("the Terraform module agrees with wiring.ts and SPEC §7", () => {
     expect(checkApi(mod)).toEqual([]);
   });
 
-  it("notifies the ingest function for the wiring's S3 events and suffix", () => {
+  it("notifies the ingest function for the wiring's S3 events, unfiltered", () => {
     expect(checkNotification(mod)).toEqual([]);
   });
 

@@ -153,13 +153,13 @@ const MUTATIONS: readonly Mutation[] = [
       "aws_api_gateway_deployment.movies: triggers do not cover aws_api_gateway_method.update_movie_rating, so changing it would not redeploy",
   },
   {
-    title: "the notification suffix changed",
+    title: "a case-sensitive suffix filter on the notification",
     file: "bucket.tf",
-    from: 'filter_suffix       = ".csv"',
-    to: 'filter_suffix       = ".txt"',
+    from: 'events              = ["s3:ObjectCreated:*"]',
+    to: 'events              = ["s3:ObjectCreated:*"]\n    filter_suffix       = ".csv"',
     check: checkNotification,
     expected:
-      'aws_s3_bucket_notification.movie_infos: ingest-movie-infos filter_suffix ".txt", wiring.ts says ".csv"',
+      "aws_s3_bucket_notification.movie_infos: ingest-movie-infos has a filter_suffix, but the function picks its keys itself (S3's filters are case-sensitive)",
   },
   {
     title: "the notification saved before S3 may invoke the function",

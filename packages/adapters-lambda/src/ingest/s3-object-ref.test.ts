@@ -46,4 +46,14 @@ describe("csvObjectsOf", () => {
     expect(csvObjectsOf(removed, "movie-infos")).toEqual([]);
     expect(csvObjectsOf({ Event: "s3:TestEvent" }, "movie-infos")).toEqual([]);
   });
+
+  test("takes .csv and .csv.gz keys in any letter case, never a report or another suffix", () => {
+    const keys = (key: string) => csvObjectsOf(event("movie-infos", key), "movie-infos");
+    for (const key of ["Movies.CSV", "a.Csv", "dump/movies.csv.gz", "M.CSV.GZ"]) {
+      expect(keys(key).map((o) => o.key)).toEqual([key]);
+    }
+    for (const key of ["a.csv.json", "a.gz", "a.csvx", "reports/a.csv", "a.tsv", "csv"]) {
+      expect(keys(key)).toEqual([]);
+    }
+  });
 });

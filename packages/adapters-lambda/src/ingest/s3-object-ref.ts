@@ -1,4 +1,5 @@
 import type { S3Event } from "aws-lambda";
+import { isIngestibleKey } from "../wiring.ts";
 
 /** A `.csv` object that an S3 event says was created in the bucket this function serves. */
 export interface S3ObjectRef {
@@ -21,8 +22,8 @@ export function decodeS3Key(key: string): string {
 }
 
 /**
- * The created `.csv` objects of an event, in order. Records of other buckets, other event
- * types and other keys are ignored: the notification filter should already have left them out.
+ * The created catalogue objects of an event, in order. Records of other buckets, other event
+ * types, reports and other keys are ignored: the bucket notifies every created object.
  */
 export function csvObjectsOf(event: S3Event | S3TestEvent, bucket: string): S3ObjectRef[] {
   if (!("Records" in event) || !Array.isArray(event.Records)) return [];
@@ -31,7 +32,7 @@ export function csvObjectsOf(event: S3Event | S3TestEvent, bucket: string): S3Ob
     if (!record.eventName?.startsWith("ObjectCreated:")) continue;
     if (record.s3?.bucket?.name !== bucket) continue;
     const key = decodeS3Key(record.s3.object.key);
-    if (!key.endsWith(".csv")) continue;
+    if (!isIngestibleKey(key)) continue;
     objects.push({
       bucket,
       key,

@@ -10,6 +10,7 @@ import {
   FUNCTIONS,
   type FunctionName,
   type HttpRoute,
+  isIngestibleKey,
   type S3Notification,
 } from "../wiring.ts";
 import {
@@ -136,8 +137,9 @@ async function importHandlers(): Promise<Record<FunctionName, unknown>> {
 
 function matchesNotification(record: S3EventRecord, notification: S3Notification): boolean {
   return (
+    notification.events.some((event) => event === "s3:ObjectCreated:*") &&
     record.eventName.startsWith("ObjectCreated:") &&
-    decodeS3Key(record.s3.object.key).endsWith(notification.suffix)
+    isIngestibleKey(decodeS3Key(record.s3.object.key))
   );
 }
 
