@@ -106,6 +106,19 @@ describe("validateMovieInfo", () => {
     ]);
   });
 
+  it("does not trim the id: only name and country are stored trimmed", () => {
+    for (const movie_id of [" tt1", "tt1 ", "\ttt1"]) {
+      expect(fieldErrorsOf(() => validateMovieInfo({ ...INTERSTELLAR, movie_id }))).toEqual([
+        {
+          field: "movie_id",
+          message: expect.stringMatching(
+            /^may only contain A-Z a-z 0-9 - _ \. \(found "(?: |\\t)"/,
+          ),
+        },
+      ]);
+    }
+  });
+
   it("rejects what is not an object, and ignores properties it does not know", () => {
     expect(fieldErrorsOf(() => validateMovieInfo(null))).toEqual([
       { field: "movie_info", message: "must be an object (found null)" },
@@ -125,6 +138,13 @@ describe("release_date", () => {
     ["2100-02-29", "2100-02-29 is not a calendar date"],
     ["1900-02-29", "1900-02-29 is not a calendar date"],
     ["2014-04-31", "2014-04-31 is not a calendar date"],
+    ["2014-06-31", "2014-06-31 is not a calendar date"],
+    ["2015-02-29", "2015-02-29 is not a calendar date"],
+    ["2014x01-01", 'must be a date in the form YYYY-MM-DD (found "2014x01-01")'],
+    ["2014-01x01", 'must be a date in the form YYYY-MM-DD (found "2014-01x01")'],
+    ["201/-01-01", 'must be a date in the form YYYY-MM-DD (found "201/-01-01")'],
+    ["2014-0/-01", 'must be a date in the form YYYY-MM-DD (found "2014-0/-01")'],
+    ["2014-01-0:", 'must be a date in the form YYYY-MM-DD (found "2014-01-0:")'],
     ["2014-00-10", "2014-00-10 is not a calendar date"],
     ["2014-01-00", "2014-01-00 is not a calendar date"],
     ["1849-12-31", "must be in the years 1850 to 2200 (found 1849-12-31)"],
