@@ -36,9 +36,15 @@ function characterProblem(text: string): string | undefined {
   let firstInvisible = 0;
   let position = 0;
   for (let i = 0; i < text.length; i++) {
+    position++;
+    // Printable ASCII, nearly every character of a catalogue, without a call.
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x20 && unit < 0x7f) {
+      visible = true;
+      continue;
+    }
     const code = text.codePointAt(i) as number;
     if (code > 0xffff) i++;
-    position++;
     const kind = characterKind(code);
     if (kind === undefined) visible = true;
     else if (kind === "invisible") firstInvisible ||= code;
