@@ -54,9 +54,9 @@ export function readHeader(
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /**
- * The movie info of a data row whose columns are in `order`, its fields trimmed; or, as a string, the reason the row is
- * rejected, naming every failing field. Returning the reason instead of throwing keeps a file
- * full of bad rows as fast as a clean one.
+ * The movie info of a data row whose columns are in `order`, its fields trimmed; or, as a string,
+ * the reason the row is rejected, naming every failing field. Returning the reason instead of
+ * throwing keeps a file full of bad rows as fast as a clean one.
  */
 export function movieInfoFromCsvFields(
   fields: readonly string[],

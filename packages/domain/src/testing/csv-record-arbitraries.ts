@@ -21,8 +21,8 @@ export const crowdedMovieId = fc.string({
 /** Spaces a CSV field may carry around its value, which trimming removes. */
 export const padding = fc.constantFrom("", "", " ", "  ", "\t", " \t ");
 
-// Written apart from the rules they check: no C0/C1 control but tab and line breaks, no bidi embedding,
-// override or isolate, and at least one letter, digit, punctuation or symbol that is not a filler.
+// Written apart from the rules they check: no C0/C1 control but tab and line breaks, no bidi
+// embedding, override or isolate, and one letter, digit, punctuation or symbol that is no filler.
 const FORBIDDEN = /[^\P{Cc}\t\n\r]|[\u202a-\u202e\u2066-\u2069]/u;
 const FILLERS = /[\u115f\u1160\u17b4\u17b5\u3164\uffa0]/gu;
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
