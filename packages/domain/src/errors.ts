@@ -1,4 +1,5 @@
 import type { IngestSummary } from "./ingest-movie-infos.ts";
+import { quote } from "./message-values.ts";
 
 /** One failing field of an input, in words a caller can show to a person. */
 export interface FieldError {
@@ -8,7 +9,12 @@ export interface FieldError {
 
 /** The family of errors the domain speaks; adapters map each kind to their own protocol. */
 export abstract class MoviesError extends Error {
-  abstract readonly kind: "validation" | "not_found" | "storage" | "ingest_incomplete";
+  abstract readonly kind:
+    | "validation"
+    | "not_found"
+    | "storage"
+    | "ingest_incomplete"
+    | "invalid_header";
 }
 
 /** Input broke one or more rules; every failing field is listed. */
@@ -68,4 +74,53 @@ export class IngestIncompleteError extends MoviesError {
     this.name = "IngestIncompleteError";
     this.summary = summary;
   }
+}
+
+/**
+ * A catalogue's first row looks like a header but does not name the four columns once each, so
+ * the columns of every row after it are unknown. The whole file is refused before anything is
+ * written; a retry of the same file would fail the same way.
+ */
+export class InvalidHeaderError extends MoviesError {
+  readonly kind = "invalid_header";
+  /** The line of the header. */
+  readonly line: number;
+  /** Names that are no column, as written (trimmed). */
+  readonly unknown: readonly string[];
+  /** Columns the header does not name. */
+  readonly missing: readonly string[];
+  /** Columns the header names more than once. */
+  readonly repeated: readonly string[];
+
+  constructor(
+    line: number,
+    columns: readonly string[],
+    problems: {
+      readonly unknown: readonly string[];
+      readonly missing: readonly string[];
+      readonly repeated: readonly string[];
+    },
+  ) {
+    const { unknown, missing, repeated } = problems;
+    const parts: string[] = [];
+    if (unknown.length > 0) parts.push(`unknown ${counted("column", unknown, quote)}`);
+    if (missing.length > 0) parts.push(`missing ${counted("column", missing, String)}`);
+    if (repeated.length > 0) {
+      parts.push(`${counted("column", repeated, String)} named more than once`);
+    }
+    super(
+      `the header on line ${line} does not name the columns ${columns.join(", ")} (in any ` +
+        `order, once each): ${parts.join("; ")}`,
+    );
+    this.name = "InvalidHeaderError";
+    this.line = line;
+    this.unknown = problems.unknown;
+    this.missing = problems.missing;
+    this.repeated = problems.repeated;
+  }
+}
+
+/** "column x" or "columns x, y". */
+function counted(word: string, items: readonly string[], show: (item: string) => string): string {
+  return `${items.length === 1 ? word : `${word}s`} ${items.map(show).join(", ")}`;
 }

@@ -9,7 +9,7 @@ export interface GetMovieDeps {
 }
 
 /**
- * The movie `movieId` names (SPEC §4.3). Rejects with a `ValidationError` on field `movie_id` for
+ * The movie `movieId` names. Rejects with a `ValidationError` on field `movie_id` for
  * an invalid id (the store is not asked), and with `MovieNotFoundError` when the movie has no info.
  */
 export async function getMovie(deps: GetMovieDeps, movieId: unknown): Promise<Movie> {

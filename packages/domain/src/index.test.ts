@@ -5,6 +5,7 @@ describe("the package's public surface", () => {
   it("exports the use cases, validation entry points and errors, and no internals", () => {
     expect(Object.keys(domain).sort()).toEqual([
       "IngestIncompleteError",
+      "InvalidHeaderError",
       "MAX_BATCH_SIZE",
       "MovieNotFoundError",
       "MoviesError",

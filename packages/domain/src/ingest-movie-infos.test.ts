@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { IngestIncompleteError, UnwrittenItemsError } from "./errors.ts";
+import { IngestIncompleteError, InvalidHeaderError, UnwrittenItemsError } from "./errors.ts";
 import { type CsvRecord, type IngestSummary, ingestMovieInfos } from "./ingest-movie-infos.ts";
 import {
   anyRow,
@@ -8,9 +8,11 @@ import {
   crowdedMovieId,
   type Item,
   lastWins,
+  padding,
   toRecords,
   validItem,
   validMovieId,
+  validMovieInfo,
 } from "./testing/csv-record-arbitraries.ts";
 import { InMemoryMovieStore } from "./testing/in-memory-movie-store.ts";
 
@@ -42,14 +44,21 @@ function countingSource(records: readonly CsvRecord[]) {
   return { state, records: generate() };
 }
 
-async function incomplete(promise: Promise<unknown>): Promise<IngestIncompleteError> {
+/** What `promise` rejects with, failing the test unless it is a `type`. */
+async function rejection<T>(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => T,
+): Promise<T> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(IngestIncompleteError);
-  return error as IngestIncompleteError;
+  expect(error).toBeInstanceOf(type);
+  return error as T;
 }
+
+const incomplete = (promise: Promise<unknown>) => rejection(promise, IngestIncompleteError);
+const headerError = (promise: Promise<unknown>) => rejection(promise, InvalidHeaderError);
 
 function microtasks(count: number): Promise<void> {
   let p = Promise.resolve();
@@ -495,5 +504,159 @@ describe("the deadline reaches the writes", () => {
     ];
     await ingestMovieInfos(repo, records, { batchSize: 1, signal });
     expect(seen).toEqual([signal, signal]);
+  });
+});
+
+const COLUMNS = ["movie_id", "name", "country_of_origin", "release_date"] as const;
+
+/** A column name as a person might type it: any letter case, spaces around. */
+const typedName = (name: string) =>
+  fc
+    .tuple(
+      fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }),
+      padding,
+      padding,
+    )
+    .map(
+      ([upper, left, right]) =>
+        `${left}${[...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join("")}${right}`,
+    );
+
+describe("the header", () => {
+  it("maps the columns in any order, letter case and padding for every row after it", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
+        fc.tuple(...COLUMNS.map(typedName)),
+        fc.array(validMovieInfo(fc.oneof(crowdedMovieId, validMovieId)), { maxLength: 30 }),
+        async (order, typed, infos) => {
+          // order[i] is the column written i-th.
+          const header = order.map((column) => typed[column] as string);
+          const records: CsvRecord[] = [
+            { line: 1, fields: header },
+            ...infos.map((info, i) => ({
+              line: i + 2,
+              fields: order.map((column) => info[COLUMNS[column] as (typeof COLUMNS)[number]]),
+            })),
+          ];
+          const store = new InMemoryMovieStore();
+          const summary = await ingestMovieInfos(store, records);
+          expect(summary).toMatchObject({ headerRows: 1, rowsRead: infos.length, rejected: 0 });
+          expect(store.infos).toEqual(
+            lastWins(infos.map((info) => ({ kind: "valid", info, fields: [] }))),
+          );
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it("stores the movie of the issue's reordered header under its own id", async () => {
+    const store = new InMemoryMovieStore();
+    await ingestMovieInfos(store, [
+      { line: 1, fields: ["Name", "MOVIE_ID", " release_date ", "Country_of_Origin"] },
+      { line: 2, fields: ["Interstellar", "mv1", "2014-10-26", "United States"] },
+    ]);
+    expect([...store.infos.values()]).toEqual([
+      {
+        movie_id: "mv1",
+        name: "Interstellar",
+        country_of_origin: "United States",
+        release_date: "2014-10-26",
+      },
+    ]);
+  });
+
+  it("refuses a header-like first record that names unknown, missing or repeated columns, writing nothing", async () => {
+    const unknownName = fc.constantFrom("id", "title", "country", "genre", "", "year", "movie id");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constantFrom(...COLUMNS), unknownName), {
+          minLength: 1,
+          maxLength: 7,
+        }),
+        fc.array(validMovieInfo(), { maxLength: 5 }),
+        async (names, infos) => {
+          const known = names.filter((n) => (COLUMNS as readonly string[]).includes(n));
+          const missing = COLUMNS.filter((c) => !names.includes(c));
+          const repeated = COLUMNS.filter((c) => names.filter((n) => n === c).length > 1);
+          const unknown = names.filter((n) => !(COLUMNS as readonly string[]).includes(n));
+          fc.pre(known.length * 2 >= names.length);
+          fc.pre(unknown.length + missing.length + repeated.length > 0);
+          const source = countingSource([
+            { line: 1, fields: [""] },
+            { line: 2, fields: names },
+            ...infos.map((info, i) => ({ line: i + 3, fields: Object.values(info) })),
+          ]);
+          const store = new InMemoryMovieStore();
+          const error = await headerError(ingestMovieInfos(store, source.records));
+          expect(error).toMatchObject({ line: 2, unknown, missing, repeated });
+          expect(store.batches).toEqual([]);
+          expect(source.state.pulled).toBe(2);
+          expect(source.state.closed).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it("says which columns are unknown, missing or repeated", async () => {
+    const error = await headerError(
+      ingestMovieInfos(new InMemoryMovieStore(), [
+        { line: 1, fields: ["movie_id", "Title", "country_of_origin", "release_date", "genre"] },
+        row(2, "mv1"),
+      ]),
+    );
+    expect(error.message).toBe(
+      "the header on line 1 does not name the columns movie_id, name, country_of_origin, " +
+        'release_date (in any order, once each): unknown columns "Title", "genre"; missing column name',
+    );
+    const twice = await headerError(
+      ingestMovieInfos(new InMemoryMovieStore(), [
+        { line: 1, fields: ["movie_id", "name", "name", "release_date"] },
+      ]),
+    );
+    expect(twice.message).toMatch(
+      /: missing column country_of_origin; column name named more than once$/,
+    );
+  });
+
+  it("never takes a valid row for a header, whatever column names its values are", async () => {
+    const columnName = fc.constantFrom(...COLUMNS).chain(typedName);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(validMovieId, fc.constantFrom("movie_id", "name", "NAME", "release_date")),
+        fc.oneof(columnName, fc.constant("Interstellar")),
+        fc.oneof(columnName, fc.constant("United States")),
+        async (id, name, country) => {
+          const store = new InMemoryMovieStore();
+          const summary = await ingestMovieInfos(store, [
+            { line: 1, fields: [id, name, country, "2014-10-26"] },
+          ]);
+          expect(summary).toMatchObject({ headerRows: 0, rowsRead: 1, written: 1 });
+          expect(store.infos.get(id)?.name).toBe(name.trim());
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it("reads a broken first row that names a column now and then as data, rejected on its own", async () => {
+    const store = new InMemoryMovieStore();
+    const summary = await ingestMovieInfos(store, [
+      { line: 1, fields: ["mv1", "name", "United States", "2014-02-30"] },
+      { line: 2, fields: ["name"] },
+      row(3, "mv2"),
+    ]);
+    expect(summary).toMatchObject({ headerRows: 0, rowsRead: 3, rejected: 2, written: 1 });
+    expect(summary.rejects.map((r) => r.line)).toEqual([1, 2]);
+  });
+
+  // Found by the properties (fast-check seed 725650180): a one-field first line "nAme".
+  it("fails a file whose first line is one column name, rather than store nonsense", async () => {
+    const error = await headerError(
+      ingestMovieInfos(new InMemoryMovieStore(), [{ line: 1, fields: ["nAme"] }, row(2, "mv1")]),
+    );
+    expect(error.missing).toEqual(["movie_id", "country_of_origin", "release_date"]);
   });
 });

@@ -1,5 +1,12 @@
-import { isBlankRecord, isHeaderRecord, movieInfoFromCsvFields } from "./csv-movie-info-row.ts";
-import { IngestIncompleteError } from "./errors.ts";
+import {
+  CSV_COLUMNS,
+  type CsvColumnOrder,
+  DEFAULT_COLUMN_ORDER,
+  isBlankRecord,
+  movieInfoFromCsvFields,
+  readHeader,
+} from "./csv-movie-info-row.ts";
+import { IngestIncompleteError, InvalidHeaderError } from "./errors.ts";
 import { MovieInfoBatchWriter } from "./movie-info-batch-writer.ts";
 import type { MovieInfoRepo } from "./ports.ts";
 import { createSeenMovieIds } from "./seen-movie-ids.ts";
@@ -49,13 +56,17 @@ export interface IngestOptions {
 export const MAX_BATCH_SIZE = 25;
 
 /**
- * Upserts the movie info of every valid data row of a catalogue CSV (SPEC §4.1), already split
+ * Upserts the movie info of every valid data row of a catalogue CSV, already split
  * into records, and tells what happened to each record: header, blank, rejected (with its line and
  * reason, never stopping the rows after it), duplicate, or written. Within the input the last row
  * of a movie id wins.
  *
  * Memory stays flat: records are pulled only as fast as batches are confirmed (at most
  * `maxInFlight` batches in flight plus one being filled), except for the set of ids seen.
+ *
+ * A header (the first non-blank record, when it names the columns) sets the column order of the
+ * rows after it, in any order and letter case. A first record that looks like a header but does
+ * not name each column once rejects with `InvalidHeaderError`, before anything is written.
  *
  * Rejects with `IngestIncompleteError` when a write fails, the source throws, or `signal` aborts:
  * reading stops, the batches in flight settle, and the error carries the counts reached so far.
@@ -79,6 +90,8 @@ export async function ingestMovieInfos(
   let headerRows = 0;
   let blankRows = 0;
   let sawData = false;
+  let order: CsvColumnOrder = DEFAULT_COLUMN_ORDER;
+  let badHeader: InvalidHeaderError | undefined;
   let lastLine = 0;
   let stop: { readonly reason: string; readonly cause: unknown } | undefined;
   let source: RecordSource | undefined;
@@ -121,13 +134,19 @@ export async function ingestMovieInfos(
     }
     if (!sawData) {
       sawData = true;
-      if (isHeaderRecord(fields)) {
+      const header = readHeader(fields);
+      if (header !== undefined && "problems" in header) {
+        badHeader = new InvalidHeaderError(line, CSV_COLUMNS, header.problems);
+        break;
+      }
+      if (header !== undefined) {
+        order = header.order;
         headerRows++;
         continue;
       }
     }
     rowsRead++;
-    const info = movieInfoFromCsvFields(fields);
+    const info = movieInfoFromCsvFields(fields, order);
     if (typeof info === "string") {
       rejected++;
       if (rejects.length < maxRejects) rejects.push({ line, reason: info });
@@ -141,6 +160,8 @@ export async function ingestMovieInfos(
   }
 
   if (source !== undefined) await closeQuietly(source);
+  // The first non-blank record is the header: no row has been sent yet.
+  if (badHeader !== undefined) throw badHeader;
   if (stop === undefined && !(await writer.send(signal))) {
     stop =
       writer.failure !== undefined

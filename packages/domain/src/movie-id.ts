@@ -10,7 +10,7 @@ for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-
   ALLOWED[c.charCodeAt(0)] = 1;
 }
 
-/** Why `id` is not a movie id (SPEC §2), or `undefined` when it is one. */
+/** Why `id` is not a movie id, or `undefined` when it is one. */
 export function movieIdProblem(id: string): string | undefined {
   const length = id.length;
   if (length === 0) return "must not be empty";
@@ -25,8 +25,18 @@ export function movieIdProblem(id: string): string | undefined {
   if (length > MOVIE_ID_MAX_LENGTH) {
     return `must be at most ${MOVIE_ID_MAX_LENGTH} characters (found ${length})`;
   }
+  // "." and ".." are resolved away in a URL path (/movies/.. is /), and an id of dots only could
+  // be stored but never read or rated; all such ids are refused, so the rule is one sentence.
+  if (isDotsOnly(id)) return 'must not be made of dots only ("." and ".." cannot be in a URL path)';
   return undefined;
 }
+
+function isDotsOnly(id: string): boolean {
+  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== DOT) return false;
+  return true;
+}
+
+const DOT = 46;
 
 export function isMovieId(value: unknown): value is string {
   return typeof value === "string" && movieIdProblem(value) === undefined;

@@ -1,11 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { releaseDateProblem, validateMovieInfo } from "./movie-info-rules.ts";
+import { quote } from "./message-values.ts";
+import {
+  countryOfOriginProblem,
+  nameProblem,
+  releaseDateProblem,
+  validateMovieInfo,
+} from "./movie-info-rules.ts";
 import {
   brokenMovieInfo,
   isoDate,
   MOVIE_INFO_FIELDS,
   padding,
+  shortText,
   validMovieInfo,
 } from "./testing/csv-record-arbitraries.ts";
 import { fieldErrorsOf, fieldsOf } from "./testing/validation-errors.ts";
@@ -99,6 +106,19 @@ describe("validateMovieInfo", () => {
     ]);
   });
 
+  it("does not trim the id: only name and country are stored trimmed", () => {
+    for (const movie_id of [" tt1", "tt1 ", "\ttt1"]) {
+      expect(fieldErrorsOf(() => validateMovieInfo({ ...INTERSTELLAR, movie_id }))).toEqual([
+        {
+          field: "movie_id",
+          message: expect.stringMatching(
+            /^may only contain A-Z a-z 0-9 - _ \. \(found "(?: |\\t)"/,
+          ),
+        },
+      ]);
+    }
+  });
+
   it("rejects what is not an object, and ignores properties it does not know", () => {
     expect(fieldErrorsOf(() => validateMovieInfo(null))).toEqual([
       { field: "movie_info", message: "must be an object (found null)" },
@@ -118,6 +138,13 @@ describe("release_date", () => {
     ["2100-02-29", "2100-02-29 is not a calendar date"],
     ["1900-02-29", "1900-02-29 is not a calendar date"],
     ["2014-04-31", "2014-04-31 is not a calendar date"],
+    ["2014-06-31", "2014-06-31 is not a calendar date"],
+    ["2015-02-29", "2015-02-29 is not a calendar date"],
+    ["2014x01-01", 'must be a date in the form YYYY-MM-DD (found "2014x01-01")'],
+    ["2014-01x01", 'must be a date in the form YYYY-MM-DD (found "2014-01x01")'],
+    ["201/-01-01", 'must be a date in the form YYYY-MM-DD (found "201/-01-01")'],
+    ["2014-0/-01", 'must be a date in the form YYYY-MM-DD (found "2014-0/-01")'],
+    ["2014-01-0:", 'must be a date in the form YYYY-MM-DD (found "2014-01-0:")'],
     ["2014-00-10", "2014-00-10 is not a calendar date"],
     ["2014-01-00", "2014-01-00 is not a calendar date"],
     ["1849-12-31", "must be in the years 1850 to 2200 (found 1849-12-31)"],
@@ -155,6 +182,141 @@ describe("release_date", () => {
         },
       ),
       RUNS,
+    );
+  });
+});
+
+/** How the messages name a character: U+ and at least four hex digits. */
+function label(char: string): string {
+  return `U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+// C0 but tab, line feed and carriage return (whitespace a quoted CSV field may hold), DEL, C1.
+const CONTROLS = fc.oneof(
+  fc
+    .integer({ min: 0, max: 0x1f })
+    .filter((code) => code !== 0x09 && code !== 0x0a && code !== 0x0d),
+  fc.integer({ min: 0x7f, max: 0x9f }),
+);
+const BIDI = fc.oneof(
+  fc.integer({ min: 0x202a, max: 0x202e }),
+  fc.integer({ min: 0x2066, max: 0x2069 }),
+);
+const INVISIBLE = fc.constantFrom(
+  0xad,
+  0x34f,
+  0x61c,
+  0x115f,
+  0x180e,
+  0x200b,
+  0x200c,
+  0x200d,
+  0x200e,
+  0x200f,
+  0x2060,
+  0x2063,
+  0x3164,
+  0xfe0f,
+  0xfeff,
+  0xe0041,
+);
+const TEXT_RULES = [
+  { field: "name", problem: nameProblem },
+  { field: "country_of_origin", problem: countryOfOriginProblem },
+] as const;
+
+/** `text` split at a random character boundary (never inside a surrogate pair). */
+function splitAt(text: string, at: number): [string, string] {
+  const chars = [...text];
+  const cut = at % (chars.length + 1);
+  return [chars.slice(0, cut).join(""), chars.slice(cut).join("")];
+}
+
+describe.each(TEXT_RULES)("$field characters", ({ problem }) => {
+  it.each([
+    ["a control character", CONTROLS, "must not contain control characters"],
+    [
+      "a bidi override or isolate",
+      BIDI,
+      "must not contain bidirectional overrides or isolates, which change the order text is shown in",
+    ],
+  ] as const)("rejects %s anywhere inside, naming it and its position", (_, codes, rule) => {
+    fc.assert(
+      fc.property(shortText, codes, fc.nat(), (text, code, at) => {
+        const [before, after] = splitAt(text, at);
+        const char = String.fromCodePoint(code);
+        expect(problem(`${before}${char}${after}`)).toBe(
+          `${rule} (found ${label(char)} at position ${[...before].length + 1})`,
+        );
+      }),
+      RUNS,
+    );
+  });
+
+  it("rejects text of invisible characters only, and accepts them beside visible ones", () => {
+    fc.assert(
+      fc.property(
+        fc.array(INVISIBLE, { minLength: 1, maxLength: 8 }),
+        shortText,
+        fc.nat(),
+        (codes, text, at) => {
+          const invisible = String.fromCodePoint(...codes);
+          expect(problem(invisible)).toBe(
+            `must have a visible character (found only invisible ones, such as ${label(invisible)})`,
+          );
+          const [before, after] = splitAt(text, at);
+          expect(problem(`${before}${invisible}${after}`)).toBeUndefined();
+        },
+      ),
+      RUNS,
+    );
+  });
+});
+
+describe("names a person could be fooled by", () => {
+  it.each([
+    ["Inter\u0000stellar", "must not contain control characters (found U+0000 at position 6)"],
+    ["\u001b[31mRed", "must not contain control characters (found U+001B at position 1)"],
+    ["Bell\u0007", "must not contain control characters (found U+0007 at position 5)"],
+    ["Back\bspace", "must not contain control characters (found U+0008 at position 5)"],
+    ["\u0085Next", "must not contain control characters (found U+0085 at position 1)"],
+    ["DEL\u007f", "must not contain control characters (found U+007F at position 4)"],
+    [
+      "\u{1F600}\u202Eexe.txt",
+      "must not contain bidirectional overrides or isolates, which change the order text is " +
+        "shown in (found U+202E at position 2)",
+    ],
+    ["\u200b", "must have a visible character (found only invisible ones, such as U+200B)"],
+    [
+      "\u200b\u200d\ufeff\u2060",
+      "must have a visible character (found only invisible ones, such as U+200B)",
+    ],
+  ])("rejects %j", (name, message) => {
+    expect(fieldErrorsOf(() => validateMovieInfo({ ...INTERSTELLAR, name }))).toEqual([
+      { field: "name", message },
+    ]);
+  });
+
+  it.each([
+    ["a name with an emoji joined by U+200D", "Family \u{1F468}\u200D\u{1F469}\u200D\u{1F467}"],
+    ["a right-to-left title with an RLM", "\u05E9\u05DC\u05D5\u05DD\u200F 2"],
+    ["Persian with a non-joiner", "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645"],
+    ["a title on two lines, as a quoted CSV field holds it", "Two\r\nLines"],
+    ["a tab inside", "Tab\tinside"],
+    ["a line separator", "Line\u2028Separator"],
+  ])("accepts %s", (_, name) => {
+    expect(validateMovieInfo({ ...INTERSTELLAR, name }).name).toBe(name);
+  });
+});
+
+describe("values echoed in messages", () => {
+  it("shortens a value over 40 characters and escapes characters no one could see", () => {
+    const long = `${"a".repeat(40)}b`;
+    expect(quote(long)).toBe(`"${"a".repeat(40)}…"`);
+    expect(quote("a".repeat(40))).toBe(`"${"a".repeat(40)}"`);
+    expect(quote("x\u202Ey\u200b\u0085")).toBe('"x\\u202ey\\u200b\\u0085"');
+    expect(releaseDateProblem(`2014-01-01${"9".repeat(40)}`)).toBe(
+      `must be a date in the form YYYY-MM-DD (found "2014-01-01${"9".repeat(30)}…")`,
     );
   });
 });

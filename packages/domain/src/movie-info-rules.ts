@@ -1,3 +1,4 @@
+import { characterKind, codePointLabel } from "./characters.ts";
 import { type FieldError, ValidationError } from "./errors.ts";
 import { describeValue, isRecord, quote } from "./message-values.ts";
 import type { MovieInfo } from "./movie.ts";
@@ -26,7 +27,38 @@ function textProblem(trimmed: string, max: number): string | undefined {
     const characters = codePointCount(trimmed);
     if (characters > max) return `must be at most ${max} characters (found ${characters})`;
   }
-  return undefined;
+  return characterProblem(trimmed);
+}
+
+/** Why the characters of a non-empty text break the rules of `characters.ts`, if they do. */
+function characterProblem(text: string): string | undefined {
+  let visible = false;
+  let firstInvisible = 0;
+  let position = 0;
+  for (let i = 0; i < text.length; i++) {
+    position++;
+    // Printable ASCII, nearly every character of a catalogue, without a call.
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x20 && unit < 0x7f) {
+      visible = true;
+      continue;
+    }
+    const code = text.codePointAt(i) as number;
+    if (code > 0xffff) i++;
+    const kind = characterKind(code);
+    if (kind === undefined) visible = true;
+    else if (kind === "invisible") firstInvisible ||= code;
+    else if (kind === "control") {
+      return `must not contain control characters (found ${codePointLabel(code)} at position ${position})`;
+    } else {
+      return (
+        "must not contain bidirectional overrides or isolates, which change the order text is " +
+        `shown in (found ${codePointLabel(code)} at position ${position})`
+      );
+    }
+  }
+  if (visible) return undefined;
+  return `must have a visible character (found only invisible ones, such as ${codePointLabel(firstInvisible)})`;
 }
 
 function codePointCount(text: string): number {
@@ -117,7 +149,7 @@ function appendError(
 }
 
 /**
- * The movie info in `raw` (an object with the four fields of SPEC §2), with name and country
+ * The movie info in `raw` (an object with the four fields), with name and country
  * trimmed as they are stored; a `ValidationError` listing every failing field otherwise. Other
  * properties are ignored, so a stored item with extra attributes can be read back through it.
  */

@@ -1,4 +1,4 @@
-/** A movie's descriptive data, as ingested from the catalogue CSV (SPEC §2). */
+/** A movie's descriptive data, as ingested from the catalogue CSV. */
 export interface MovieInfo {
   readonly movie_id: string;
   readonly name: string;

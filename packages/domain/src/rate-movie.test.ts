@@ -73,7 +73,7 @@ describe("rateMovie", () => {
       rateMovie({ ratings }, "mv1", { movie_id: "mv2", imdb_rating: 43 }),
     );
     expect(errors).toEqual([
-      { field: "movie_id", message: 'must equal the movie_id in the path, "mv1" (found "mv2")' },
+      { field: "movie_id", message: '"mv2" in the body does not match "mv1" in the path' },
     ]);
     expect(calls).toEqual([]);
   });

@@ -11,7 +11,7 @@ export interface RateMovieDeps {
 }
 
 /**
- * Applies a PATCH body (SPEC §4.2) to the movie `movieId` and returns the movie as it now is.
+ * Applies a PATCH body to the movie `movieId` and returns the movie as it now is.
  * Rejects with one `ValidationError` listing every failing field of the path and the body (nothing
  * is written), and with the repo's `MovieNotFoundError` when the movie has no info.
  */

@@ -6,7 +6,9 @@ import { fieldErrorsOf, fieldsOf } from "./testing/validation-errors.ts";
 const RUNS = { numRuns: 1000 };
 const RATINGS = ["rotten_tomatoes_rating", "imdb_rating"] as const;
 
-const inRange = fc.double({ min: 0, max: 100, noNaN: true });
+const inRange = fc.double({ min: 0, max: 100, noNaN: true }).filter((v) => v === 0 || v >= 1e-130);
+// Finite and from 0 to 100, but no store keeps a positive number this small.
+const tooSmall = fc.double({ min: Number.MIN_VALUE, max: 1e-130, maxExcluded: true, noNaN: true });
 const outOfRange = fc.oneof(
   fc.double({ min: 100, max: Number.MAX_VALUE, minExcluded: true, noNaN: true }),
   // fast-check orders -0 below 0, but -0 is a fine rating.
@@ -44,6 +46,21 @@ describe("parseRatingChanges", () => {
       }),
       RUNS,
     );
+  });
+
+  it("refuses a positive rating under 1e-130, which is in range but cannot be stored", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...RATINGS), tooSmall, (field, value) => {
+        expect(fieldErrorsOf(() => parseRatingChanges("mv1", { [field]: value }))).toEqual([
+          { field, message: `must be 0 or at least 1e-130 (found ${value})` },
+        ]);
+      }),
+      RUNS,
+    );
+    expect(fieldErrorsOf(() => parseRatingChanges("mv1", { imdb_rating: 5e-324 }))).toEqual([
+      { field: "imdb_rating", message: "must be 0 or at least 1e-130 (found 5e-324)" },
+    ]);
+    expect(parseRatingChanges("mv1", { imdb_rating: 1e-130 })).toEqual({ imdb_rating: 1e-130 });
   });
 
   it("stores -0 as 0", () => {
@@ -96,7 +113,7 @@ describe("parseRatingChanges", () => {
     expect(
       fieldErrorsOf(() => parseRatingChanges("mv1", { movie_id: "mv2", imdb_rating: 1 })),
     ).toEqual([
-      { field: "movie_id", message: 'must equal the movie_id in the path, "mv1" (found "mv2")' },
+      { field: "movie_id", message: '"mv2" in the body does not match "mv1" in the path' },
     ]);
     expect(fieldErrorsOf(() => parseRatingChanges("mv1", { movie_id: 1, imdb_rating: 1 }))).toEqual(
       [{ field: "movie_id", message: "must be a string (found 1)" }],

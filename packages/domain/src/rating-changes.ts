@@ -5,10 +5,21 @@ import type { RatingChanges } from "./movie.ts";
 export const RATING_MIN = 0;
 export const RATING_MAX = 100;
 
+/**
+ * The smallest positive rating. A rating the domain accepts must be storable, and DynamoDB keeps
+ * numbers of magnitude 1e-130 to below 1e126 with up to 38 significant digits: 0 to 100 bounds
+ * the top, a double never needs more than 17 digits, and only a tiny positive number such as
+ * 5e-324 (finite and in range) is left for this bound to refuse.
+ */
+export const RATING_SMALLEST_POSITIVE = 1e-130;
+
 const RATING_FIELDS = ["rotten_tomatoes_rating", "imdb_rating"] as const;
 const KNOWN_FIELDS = `movie_id, ${RATING_FIELDS.join(", ")}`;
 
-/** Why `value` is not a rating (a finite number from 0 to 100), or `undefined` when it is one. */
+/**
+ * Why `value` is not a rating (a finite number from 0 to 100, and 0 or at least 1e-130), or
+ * `undefined` when it is one.
+ */
 export function ratingProblem(value: unknown): string | undefined {
   // Numeric strings are refused rather than coerced: a client sending "98" has a bug worth seeing.
   if (typeof value !== "number") {
@@ -20,11 +31,14 @@ export function ratingProblem(value: unknown): string | undefined {
   if (value < RATING_MIN || value > RATING_MAX) {
     return `must be from ${RATING_MIN} to ${RATING_MAX} (found ${value})`;
   }
+  if (value !== 0 && value < RATING_SMALLEST_POSITIVE) {
+    return `must be 0 or at least ${RATING_SMALLEST_POSITIVE} (found ${value})`;
+  }
   return undefined;
 }
 
 /**
- * Adds to `errors` every way a PATCH body (SPEC §4.2) is wrong, and returns its changes when it is
+ * Adds to `errors` every way a PATCH body is wrong, and returns its changes when it is
  * right. `pathMovieId` is the id the body's optional `movie_id` must equal; `undefined` when the
  * path's id is itself invalid (the caller reports that), so that no mismatch is reported on top.
  */
@@ -75,7 +89,7 @@ export function collectRatingChanges(
 function bodyMovieIdProblem(value: unknown, pathMovieId: string | undefined): string | undefined {
   if (typeof value !== "string") return `must be a string (found ${describeValue(value)})`;
   if (pathMovieId !== undefined && value !== pathMovieId) {
-    return `must equal the movie_id in the path, ${quote(pathMovieId)} (found ${quote(value)})`;
+    return `${quote(value)} in the body does not match ${quote(pathMovieId)} in the path`;
   }
   return undefined;
 }

@@ -1,19 +1,22 @@
 /**
  * The movie ids an ingest has already accepted, to tell a first row from a duplicate. It is the
  * one structure of an ingest that grows with the number of distinct ids, so it is kept compact:
- * 8 bytes a slot in typed arrays instead of the 60 to 100 bytes a `Set` of strings costs per id
+ * ids live in typed arrays instead of a `Set` of strings, which costs 60 to 100 bytes per id
  * (string, hash table entry, and the old-generation headroom the garbage collector keeps).
  *
- * Exactness:
- * - An id of at most 10 characters from the movie id alphabet (`A-Z a-z 0-9 - _ .`, 64
- *   symbols, 6 bits each) is packed into 64 bits as it is: 60 bits of characters and 4 of
- *   length. Two different such ids never share a key, so these are counted exactly. IMDb ids
- *   (`tt` and 7 or 8 digits) are all of this kind.
- * - Any other id (longer, or a string that is not a movie id) is kept as a 64-bit hash in a
- *   table of its own. Two different ids count as one only if their hashes collide; for n such
- *   ids that happens with probability about n² / 2^65: 1e-7 for two million of them, in the
- *   whole ingest. Such a collision would only count one row as a duplicate that is not; every
- *   row is still written.
+ * It is exact: two different ids are never counted as one.
+ * - An id is first packed without loss: each run of 5 characters of the movie id alphabet
+ *   (`A-Z a-z 0-9 - _ .`, 65 symbols) becomes one 31-bit word, the run read as a number in
+ *   bijective base 65 (digits 1 to 65, so that no run is 0 and runs of different lengths never
+ *   share a value). 65^5 is under 2^31, so nothing spills into the next word. A 65th symbol
+ *   does not fit in 6 bits: packing 6 bits a character once made `".A"` and `"AB"` one id.
+ * - An id of up to 10 characters (two words, so every IMDb id) is its own 64-bit key in the
+ *   short-id table: 8 bytes a slot, no string kept.
+ * - A longer movie id (up to 64 characters, 13 words) is stored, packed, in an arena of words;
+ *   its table slot holds a 32-bit hash and where the id is. Two ids with the same hash are told
+ *   apart by comparing their words.
+ * - Any other string (not a movie id: an ingest never passes one, it validates rows first) goes
+ *   into a plain `Set`, so the structure stays exact for whatever it is given.
  */
 export interface SeenMovieIds {
   /** Records `movieId`; `true` when it had not been seen before. */
@@ -25,89 +28,113 @@ export interface SeenMovieIds {
 }
 
 export function createSeenMovieIds(): SeenMovieIds {
-  const packed = new Set64();
-  const hashed = new Set64();
+  const short = new Set64();
+  const arena = new WordArena();
+  const long = new Set64(arena);
+  const others = new Set<string>();
   return {
     add(movieId) {
-      // keyOf writes the key into KEY; true when the id was packed exactly.
-      const table = keyOf(movieId) ? packed : hashed;
-      return table.add(KEY[0] as number, KEY[1] as number);
+      const count = packWords(movieId);
+      if (count < 0) {
+        if (others.has(movieId)) return false;
+        others.add(movieId);
+        return true;
+      }
+      if (count <= 2) return short.add(WORDS[0] as number, count === 2 ? (WORDS[1] as number) : 0);
+      return long.addWords(count);
     },
     get size() {
-      return packed.size + hashed.size;
+      return short.size + long.size + others.size;
     },
     get bytes() {
-      return packed.bytes + hashed.bytes;
+      return short.bytes + long.bytes + arena.bytes;
     },
   };
 }
 
-const MAX_PACKED_LENGTH = 10;
+const SYMBOLS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+const BASE = SYMBOLS.length;
+const RUN = 5;
+const MAX_WORDS = 13;
 
-// Movie id characters to 0..63; -1 for anything else.
-const SYMBOL = new Int8Array(128).fill(-1);
-[..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."].forEach((c, i) => {
-  SYMBOL[c.charCodeAt(0)] = i;
-});
+// Movie id characters to their bijective digit 1..65; 0 for anything else.
+const DIGIT = new Uint8Array(128);
+for (let i = 0; i < BASE; i++) DIGIT[SYMBOLS.charCodeAt(i)] = i + 1;
 
-/** The 64-bit key of the last id `keyOf` saw, as [high, low] 32-bit halves. */
-const KEY = new Int32Array(2);
+/** The packed words of the last id `packWords` saw. */
+const WORDS = new Int32Array(MAX_WORDS);
 
 /**
- * Puts the key of `id` in KEY and returns true when it is the exact packing: bits 0 to 59 hold
- * the characters, 6 bits each from the first; bits 60 to 63 the length (1 to 10, never 0, so a
- * key is never 0). Otherwise puts a 64-bit hash there and returns false.
+ * Packs `id` into WORDS, one word per run of 5 characters, and returns the word count; -1 when
+ * `id` is empty, longer than 13 runs, or holds a character outside the alphabet.
  */
-function keyOf(id: string): boolean {
+function packWords(id: string): number {
   const length = id.length;
-  if (length > 0 && length <= MAX_PACKED_LENGTH) {
-    let low = 0;
-    let high = 0;
-    let i = 0;
-    for (; i < length; i++) {
-      const code = id.charCodeAt(i);
-      const symbol = code < 128 ? (SYMBOL[code] as number) : -1;
-      if (symbol < 0) break;
-      if (i < 5) low |= symbol << (6 * i);
-      else if (i === 5) {
-        low |= (symbol & 3) << 30;
-        high |= symbol >>> 2;
-      } else high |= symbol << (6 * i - 32);
-    }
-    if (i === length) {
-      KEY[0] = high | (length << 28);
-      KEY[1] = low;
-      return true;
+  if (length === 0 || length > MAX_WORDS * RUN) return -1;
+  let word = 0;
+  let count = 0;
+  for (let i = 0; i < length; i++) {
+    const code = id.charCodeAt(i);
+    const digit = code < 128 ? (DIGIT[code] as number) : 0;
+    if (digit === 0) return -1;
+    // At most 65 + 65^2 + ... + 65^5 < 2^31: exact in a double and a positive int32.
+    word = word * BASE + digit;
+    if ((i + 1) % RUN === 0 || i + 1 === length) {
+      WORDS[count++] = word;
+      word = 0;
     }
   }
-  hash64(id);
-  return false;
+  return count;
 }
 
-/**
- * Two 32-bit MurmurHash3-style lanes over the UTF-16 units, each with its own seed, cross-mixed
- * at the end: a 64-bit hash whose bits are all well spread. (0, 0) is moved to (0, 1): the table
- * uses 0 for an empty slot.
- */
-function hash64(id: string): void {
-  let h1 = 0x9747b28c ^ id.length;
-  let h2 = 0x5bd1e995 ^ Math.imul(id.length, 0x27d4eb2f);
-  for (let i = 0; i < id.length; i++) {
-    const unit = id.charCodeAt(i);
-    let k1 = Math.imul(unit, 0xcc9e2d51);
-    k1 = Math.imul((k1 << 15) | (k1 >>> 17), 0x1b873593);
-    h1 ^= k1;
-    h1 = Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64;
-    let k2 = Math.imul(unit ^ 0x7f4a7c15, 0x85ebca6b);
-    k2 = Math.imul((k2 << 17) | (k2 >>> 15), 0xc2b2ae35);
-    h2 ^= k2;
-    h2 = Math.imul((h2 << 11) | (h2 >>> 21), 9) + 0x52dce729;
+/** A 32-bit MurmurHash3-style hash of the first `count` words of WORDS. */
+function hashWords(count: number): number {
+  let h = 0x9747b28c ^ count;
+  for (let i = 0; i < count; i++) {
+    let k = Math.imul(WORDS[i] as number, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    h ^= k;
+    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
   }
-  h1 = fmix32(h1 ^ h2);
-  h2 = fmix32(h2 ^ Math.imul(h1, 0x9e3779b9));
-  h1 = fmix32(h1 + h2);
-  KEY[0] = h1;
-  KEY[1] = h1 === 0 && h2 === 0 ? 1 : h2;
+  return fmix32(h);
+}
+
+// Words of long ids, in pages that are never moved: the arena grows a page at a time.
+const PAGE_WORDS = 4096;
+// The last word of a stored id carries this bit (a packed word is under 2^31), so a stored id
+// says where it ends without a length of its own.
+const LAST = 0x80000000 | 0;
+
+/** Long ids' packed words, appended and never moved; an id is known by where it starts. */
+class WordArena {
+  private readonly pages: Int32Array[] = [];
+  private used = PAGE_WORDS;
+
+  get bytes(): number {
+    return this.pages.length * PAGE_WORDS * 4;
+  }
+
+  /** Appends the first `count` words of WORDS; returns where they start. */
+  append(count: number): number {
+    if (this.used + count > PAGE_WORDS) {
+      this.pages.push(new Int32Array(PAGE_WORDS));
+      this.used = 0;
+    }
+    const page = this.pages[this.pages.length - 1] as Int32Array;
+    const start = this.used;
+    for (let i = 0; i < count; i++) page[start + i] = WORDS[i] as number;
+    page[start + count - 1] = (WORDS[count - 1] as number) | LAST;
+    this.used += count;
+    return (this.pages.length - 1) * PAGE_WORDS + start;
+  }
+
+  /** Whether the id stored at `ref` is the first `count` words of WORDS. */
+  equals(ref: number, count: number): boolean {
+    const page = this.pages[Math.floor(ref / PAGE_WORDS)] as Int32Array;
+    const start = ref % PAGE_WORDS;
+    for (let i = 0; i < count - 1; i++) if (page[start + i] !== WORDS[i]) return false;
+    return page[start + count - 1] === ((WORDS[count - 1] as number) | LAST);
+  }
 }
 
 function fmix32(value: number): number {
@@ -129,14 +156,20 @@ const INITIAL_SLOTS_LOG2 = 4;
 // Linear probing stays short (about 8 probes to find an absent key) up to three quarters full.
 const MAX_LOAD = 0.75;
 
-/** A set of non-zero 64-bit keys in typed arrays. */
+/**
+ * A set of 64-bit slots (high, low) in typed arrays; (0, 0) marks an empty slot. Without an
+ * arena a slot is a short id's key. With one, a slot is (hash, 1 + where the id starts in the
+ * arena) and two slots are the same id when their words are.
+ */
 class Set64 {
   size = 0;
   private readonly parts: Int32Array[] = [];
   private readonly counts = new Int32Array(PARTS);
   private readonly shifts = new Int32Array(PARTS);
+  private readonly arena: WordArena | undefined;
 
-  constructor() {
+  constructor(arena?: WordArena) {
+    this.arena = arena;
     for (let p = 0; p < PARTS; p++) {
       this.parts.push(new Int32Array(2 << INITIAL_SLOTS_LOG2));
       this.shifts[p] = 32 - INITIAL_SLOTS_LOG2;
@@ -149,7 +182,7 @@ class Set64 {
     return bytes;
   }
 
-  /** Adds the key; true when it was not there. */
+  /** Adds a short id's key, never (0, 0); true when it was not there. */
   add(high: number, low: number): boolean {
     const mixed = fmix32(Math.imul(high, 0x9e3779b1) ^ low);
     const p = mixed >>> (32 - PARTS_LOG2);
@@ -160,17 +193,47 @@ class Set64 {
     for (;;) {
       const at = slot << 1;
       const storedHigh = table[at] as number;
-      if (storedHigh === 0 && table[at + 1] === 0) break;
-      if (storedHigh === high && table[at + 1] === low) return false;
+      const storedLow = table[at + 1] as number;
+      if (storedHigh === 0 && storedLow === 0) break;
+      if (storedHigh === high && storedLow === low) return false;
       slot = (slot + 1) & mask;
     }
+    this.insert(p, slot, high, low);
+    return true;
+  }
+
+  /** Adds the long id whose `count` words are in WORDS; true when it was not there. */
+  addWords(count: number): boolean {
+    const arena = this.arena as WordArena;
+    const hash = hashWords(count);
+    const p = hash >>> (32 - PARTS_LOG2);
+    const table = this.parts[p] as Int32Array;
+    const mask = (table.length >>> 1) - 1;
+    let slot = (hash >>> ((this.shifts[p] as number) - PARTS_LOG2)) & mask;
+    for (;;) {
+      const at = slot << 1;
+      const ref = table[at + 1] as number;
+      if (ref === 0) break;
+      if (table[at] === hash && arena.equals(ref - 1, count)) return false;
+      slot = (slot + 1) & mask;
+    }
+    this.insert(p, slot, hash, arena.append(count) + 1);
+    return true;
+  }
+
+  private insert(p: number, slot: number, high: number, low: number): void {
+    const table = this.parts[p] as Int32Array;
     table[slot << 1] = high;
     table[(slot << 1) + 1] = low;
     this.size++;
     const count = (this.counts[p] as number) + 1;
     this.counts[p] = count;
     if (count > (table.length >>> 1) * MAX_LOAD) this.grow(p);
-    return true;
+  }
+
+  /** Where a slot's key lands: a mix of the short key, or the long id's hash itself. */
+  private mixOf(high: number, low: number): number {
+    return this.arena === undefined ? fmix32(Math.imul(high, 0x9e3779b1) ^ low) : high;
   }
 
   private grow(p: number): void {
@@ -182,8 +245,7 @@ class Set64 {
       const high = old[at] as number;
       const low = old[at + 1] as number;
       if (high === 0 && low === 0) continue;
-      const mixed = fmix32(Math.imul(high, 0x9e3779b1) ^ low);
-      let slot = (mixed >>> (shift - PARTS_LOG2)) & mask;
+      let slot = (this.mixOf(high, low) >>> (shift - PARTS_LOG2)) & mask;
       while (table[slot << 1] !== 0 || table[(slot << 1) + 1] !== 0) slot = (slot + 1) & mask;
       table[slot << 1] = high;
       table[(slot << 1) + 1] = low;

@@ -46,7 +46,7 @@ afterAll(() => reportFigures("http fuzz cases", cases));
 
 // --- the spec, read independently -------------------------------------------------------------
 
-const MOVIE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const MOVIE_ID = /^(?!\.+$)[A-Za-z0-9._-]{1,64}$/;
 const RATING_FIELDS = ["rotten_tomatoes_rating", "imdb_rating"];
 
 function isValidId(id: unknown): id is string {

@@ -11,6 +11,7 @@ import {
   type CsvRecord,
   IngestIncompleteError,
   type IngestSummary,
+  InvalidHeaderError,
   ingestMovieInfos,
   type MovieInfo,
 } from "@movies/domain";
@@ -37,6 +38,7 @@ const cases = {
   throughS3AndDynamoDb: 0,
   completed: 0,
   failedOnCsvSyntax: 0,
+  failedOnInvalidHeader: 0,
   recordsAccountedFor: 0,
 };
 afterAll(() => reportFigures("ingest fuzz cases", cases));
@@ -235,6 +237,7 @@ function expectAccountedFor(
   failure: unknown,
 ): void {
   const expected = oracle(records);
+  expect(expected.invalidHeaderLine).toBeUndefined();
   expect({
     headerRows: summary.headerRows,
     blankRows: summary.blankRows,
@@ -269,6 +272,19 @@ function expectAccountedFor(
   else cases.failedOnCsvSyntax++;
 }
 
+/** A file whose first record looks like a header but cannot map the columns stores nothing. */
+function expectInvalidHeader(
+  records: readonly CsvRecord[],
+  stored: ReadonlyMap<string, MovieInfo>,
+  failure: unknown,
+): void {
+  expect(failure).toBeInstanceOf(InvalidHeaderError);
+  expect((failure as InvalidHeaderError).line).toBe(oracle(records).invalidHeaderLine);
+  expect(stored.size).toBe(0);
+  cases.recordsAccountedFor += records.length;
+  cases.failedOnInvalidHeader++;
+}
+
 /** The records the CSV reader yields for `bytes` (as the ingest sees them), and how it ends. */
 async function readRecords(bytes: Uint8Array, cuts: readonly number[] = []) {
   const records: CsvRecord[] = [];
@@ -296,6 +312,10 @@ async function ingestIntoMemory(bytes: Uint8Array, cuts: readonly number[]): Pro
   try {
     summary = await ingestMovieInfos(store, tapped(), { batchSize: 5, maxInFlight: 2 });
   } catch (error) {
+    if (error instanceof InvalidHeaderError) {
+      expectInvalidHeader(seen, store.infos, error);
+      return;
+    }
     failure = error;
     summary = (error as IngestIncompleteError).summary;
   }
@@ -384,6 +404,11 @@ describe("ingest fuzzing, through S3 and DynamoDB Local (fewer cases)", () => {
         );
         const report = JSON.parse((await Body?.transformToString()) ?? "") as IngestReport;
         expect(report.status).toBe(failure === undefined ? "completed" : "failed");
+        if (failure instanceof InvalidHeaderError) {
+          const stored = await storedMovieInfos(table.client, table.tableName, "");
+          expectInvalidHeader(records, stored, failure);
+          return;
+        }
         if (failure !== undefined) {
           expect(report.error).toMatch(
             /because reading the input failed: CSV syntax error in the record starting at line \d+/,

@@ -6,12 +6,10 @@ import type { MovieInfo } from "../movie.ts";
 
 const ID_CHARS = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."];
 
-/** Any movie id the spec allows. */
-export const validMovieId = fc.string({
-  unit: fc.constantFrom(...ID_CHARS),
-  minLength: 1,
-  maxLength: 64,
-});
+/** Any movie id the rules allow: 1 to 64 characters of the alphabet, not dots only. */
+export const validMovieId = fc
+  .string({ unit: fc.constantFrom(...ID_CHARS), minLength: 1, maxLength: 64 })
+  .filter((id) => !/^\.+$/.test(id));
 
 /** Ids from a pool of 39, so that inputs repeat ids often. */
 export const crowdedMovieId = fc.string({
@@ -22,6 +20,23 @@ export const crowdedMovieId = fc.string({
 
 /** Spaces a CSV field may carry around its value, which trimming removes. */
 export const padding = fc.constantFrom("", "", " ", "  ", "\t", " \t ");
+
+// Written apart from the rules they check: no C0/C1 control but tab and line breaks, no bidi
+// embedding, override or isolate, and one letter, digit, punctuation or symbol that is no filler.
+const FORBIDDEN = /[^\P{Cc}\t\n\r]|[\u202a-\u202e\u2066-\u2069]/u;
+const FILLERS = /[\u115f\u1160\u17b4\u17b5\u3164\uffa0]/gu;
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/** Whether a generated text may be a name or country, by these independent rules. */
+function allowedText(s: string): boolean {
+  return s.length > 0 && !FORBIDDEN.test(s) && VISIBLE.test(s.replace(FILLERS, ""));
+}
+
+/** A short valid name or country, 1 to 20 graphemes, with no spaces around it. */
+export const shortText = fc
+  .string({ unit: "grapheme-composite", minLength: 1, maxLength: 20 })
+  .map((s) => s.trim())
+  .filter(allowedText);
 
 function text(maxCodePoints: number): fc.Arbitrary<string> {
   return fc
@@ -42,7 +57,7 @@ function text(maxCodePoints: number): fc.Arbitrary<string> {
       { weight: 1, arbitrary: fc.constant("😀".repeat(maxCodePoints)) },
     )
     .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+    .filter(allowedText);
 }
 
 /** A name that is valid once trimmed. */
@@ -75,6 +90,23 @@ export function validMovieInfo(id: fc.Arbitrary<string> = validMovieId): fc.Arbi
   });
 }
 
+/** Text with a control or bidi character inside, or of invisible characters only. */
+const unseenText = fc.oneof(
+  fc
+    .tuple(
+      shortText,
+      fc.constantFrom("\u0000", "\u001b[0m", "\b", "\u0085", "\u007f", "\u202e", "\u2067"),
+      shortText,
+    )
+    .map(([before, bad, after]) => `${before}${bad}${after}`),
+  fc
+    .array(fc.constantFrom("\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u00ad"), {
+      minLength: 1,
+      maxLength: 5,
+    })
+    .map((chars) => chars.join("")),
+);
+
 /** Invalid values per field, none containing "; " so a reason splits cleanly into its parts. */
 export const invalidValue = {
   movie_id: fc.oneof(
@@ -83,8 +115,10 @@ export const invalidValue = {
     fc
       .tuple(validMovieId, fc.constantFrom("/", "#", "é", "😀", "@", ",", "*", "a b", "\u0000"))
       .map(([id, bad]) => `${id}${bad}${id}`),
+    fc.string({ unit: fc.constant("."), minLength: 1, maxLength: 64 }),
   ),
   name: fc.oneof(
+    unseenText,
     fc.constantFrom("", " ", "\t"),
     fc
       .string({ unit: "grapheme-ascii", minLength: 501, maxLength: 520 })
@@ -92,6 +126,7 @@ export const invalidValue = {
     fc.constant("😀".repeat(501)),
   ),
   country_of_origin: fc.oneof(
+    unseenText,
     fc.constantFrom("", " ", "\t"),
     fc
       .string({ unit: "grapheme-ascii", minLength: 101, maxLength: 120 })
@@ -168,9 +203,19 @@ export function validItem(id: fc.Arbitrary<string> = crowdedMovieId): fc.Arbitra
   );
 }
 
-export const invalidItem: fc.Arbitrary<Item> = brokenMovieInfo.map(
-  ({ fields, broken }): Item => ({ kind: "invalid", broken, fields }),
-);
+/**
+ * Whether any field is a column name. A broken row is generated without one, so that it is a
+ * rejected row even when first; header-like first rows have tests of their own.
+ */
+function namesAColumn(fields: readonly string[]): boolean {
+  return fields.some((field) => COLUMN_NAMES.includes(field.trim().toLowerCase()));
+}
+
+const COLUMN_NAMES = ["movie_id", "name", "country_of_origin", "release_date"];
+
+export const invalidItem: fc.Arbitrary<Item> = brokenMovieInfo
+  .filter(({ fields }) => !namesAColumn(fields))
+  .map(({ fields, broken }): Item => ({ kind: "invalid", broken, fields }));
 
 export const wrongCountItem: fc.Arbitrary<Item> = fc
   .oneof(
@@ -181,6 +226,7 @@ export const wrongCountItem: fc.Arbitrary<Item> = fc
       .filter((s) => s.trim() !== "")
       .map((s) => [s]),
   )
+  .filter((fields) => !namesAColumn(fields))
   .map((fields): Item => ({ kind: "wrong-count", fields }));
 
 export const blankItem: fc.Arbitrary<Item> = fc
@@ -188,7 +234,7 @@ export const blankItem: fc.Arbitrary<Item> = fc
   .map((f): Item => ({ kind: "blank", fields: [f] }));
 
 export const headerFields: fc.Arbitrary<string[]> = fc.tuple(
-  ...["movie_id", "name", "country_of_origin", "release_date"].map((column) =>
+  ...COLUMN_NAMES.map((column) =>
     fc
       .tuple(fc.boolean(), padding, padding)
       .map(([upper, l, r]) => `${l}${upper ? column.toUpperCase() : column}${r}`),
