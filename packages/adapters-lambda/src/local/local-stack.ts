@@ -132,7 +132,7 @@ type IngestHandler = (event: S3Event, context: ReturnType<typeof lambdaContext>)
 async function importHandlers(): Promise<Record<FunctionName, unknown>> {
   const entries = await Promise.all(
     FUNCTIONS.map(async (f) => {
-      const module = (await import(`../../${f.entry}`)) as { handler: unknown };
+      const module = (await import(/* @vite-ignore */ `../../${f.entry}`)) as { handler: unknown };
       return [f.name, module.handler] as const;
     }),
   );
