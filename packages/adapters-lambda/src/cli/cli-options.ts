@@ -35,6 +35,7 @@ Commands:
   get <movie_id>     print a movie
   rate <movie_id> [--rotten-tomatoes N] [--imdb N]
                      set one or both ratings and print the movie
+  -h, --help         this help
 
 Target: the local stack by default, always with its own credentials (local/local), whatever
 AWS variables are exported; its ports come from MOVIES_HTTP_PORT and MOVIES_S3_PORT

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { ConfigError } from "../local/local-ports.ts";
+import { withoutSeparator } from "../local/start-options.ts";
 import { callApi } from "./api-client.ts";
 import { CLI_HELP, CLI_OPTIONS } from "./cli-options.ts";
 import { ingestFile } from "./ingest-command.ts";
@@ -10,7 +11,7 @@ import { resolveTarget, UsageError } from "./target.ts";
 
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: withoutSeparator(argv),
     allowPositionals: true,
     options: CLI_OPTIONS,
   });

@@ -14,6 +14,10 @@ describe("parseStartOptions", () => {
     ).toMatchObject({ httpPort: 8080, s3Port: 0 });
   });
 
+  test("takes the `--` that `pnpm start -- --help` passes on", () => {
+    expect(parseStartOptions(["--", "--help"], {}).help).toBe(true);
+  });
+
   test("a bad port is reported under the name the user set", () => {
     expect(() => parseStartOptions([], { MOVIES_HTTP_PORT: "eighty" })).toThrow(
       'MOVIES_HTTP_PORT must be a port number from 0 to 65535, not "eighty"',

@@ -24,6 +24,7 @@ export const START_VARIABLES = [
 const { http, s3, dynamodb } = LOCAL_PORTS;
 
 export const START_HELP = `Usage: pnpm start [--http-port N] [--s3-port N] [--dynamodb-port N] [--no-seed]
+       pnpm start -- --help
 
 Starts the Movies local stack: DynamoDB Local, an S3 server (versioned, like the deployed
 bucket) whose .csv and .csv.gz uploads are ingested, and the HTTP API.
@@ -49,12 +50,17 @@ export interface StartOptions {
   readonly dynamoDbPort: number;
 }
 
+/** `pnpm start -- --help` hands the script the `--` too; it separates nothing here. */
+export function withoutSeparator(argv: readonly string[]): string[] {
+  return argv[0] === "--" ? argv.slice(1) : [...argv];
+}
+
 /** Reads the flags and variables; a bad value is reported under the name the user set. */
 export function parseStartOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): StartOptions {
-  const { values } = parseArgs({ args: [...argv], options: START_OPTIONS });
+  const { values } = parseArgs({ args: withoutSeparator(argv), options: START_OPTIONS });
   return {
     help: values.help,
     seed: !values["no-seed"],
