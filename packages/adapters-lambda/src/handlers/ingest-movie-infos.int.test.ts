@@ -218,7 +218,7 @@ describe("event semantics", () => {
     expect(await reportOf(older)).toEqual(completed);
   });
 
-  test("one event with many records: only this bucket's created .csv objects, each once", async () => {
+  test("one event with many records: only this bucket's created catalogue objects, each once", async () => {
     const csv = await upload("multi.csv", "multi-1,Mine,Peru,2003-03-03\n");
     const [mine] = csv.Records;
     if (!mine) throw new Error("no record");
@@ -232,7 +232,7 @@ describe("event semantics", () => {
     await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
-        Key: "multi.CSV",
+        Key: "multi.txt",
         Body: "multi-2,Upper,Peru,2003-03-03\n",
       }),
     );
@@ -251,7 +251,7 @@ describe("event semantics", () => {
           r.s3.bucket.name = "someone-elses-bucket";
         }),
         variant((r) => {
-          r.s3.object.key = "multi.CSV";
+          r.s3.object.key = "multi.txt";
         }),
         variant((r) => {
           r.s3.object.key = "multi.csv.bak";
