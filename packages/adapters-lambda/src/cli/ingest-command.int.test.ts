@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { reportKey } from "../ingest/ingest-report.ts";
 import { decodeS3Key } from "../ingest/s3-object-ref.ts";
 import { localS3Client, type S3Local, startS3Local } from "../local/s3-local.ts";
+import { REAL_LOOKING_AWS_KEYS } from "../testing/real-looking-aws-keys.ts";
 import { INGEST_MAX_ATTEMPTS } from "../wiring.ts";
 import type { WatchedReport } from "./ingest-progress.ts";
 
@@ -106,11 +107,7 @@ async function movies(...args: string[]) {
       ["src/cli/main.ts", ...args, "--s3-endpoint", s3.endpoint],
       {
         cwd: packageDir,
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-          AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        },
+        env: { ...process.env, ...REAL_LOOKING_AWS_KEYS },
       },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );

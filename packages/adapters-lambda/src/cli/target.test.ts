@@ -1,16 +1,11 @@
 import { describe, expect, test } from "vitest";
+import { REAL_LOOKING_AWS_KEYS } from "../testing/real-looking-aws-keys.ts";
 import { requiresSigning } from "./api-client.ts";
 import { bucketOf, regionOf, resolveTarget } from "./target.ts";
 
-const REAL_LOOKING_KEYS = {
-  AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-  AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-  AWS_REGION: "eu-west-1",
-};
-
 describe("resolveTarget", () => {
   test("the local stack always gets its own key pair, whatever AWS keys are exported", () => {
-    const target = resolveTarget({}, REAL_LOOKING_KEYS);
+    const target = resolveTarget({}, REAL_LOOKING_AWS_KEYS);
     expect(target).toMatchObject({
       kind: "local",
       apiUrl: "http://localhost:3000",

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { REAL_LOOKING_AWS_KEYS } from "../testing/real-looking-aws-keys.ts";
 import { SEED_MV1_RATED, SEED_PATCH_BODY } from "../testing/seed-flow.ts";
 import { localS3Client } from "./s3-local.ts";
 
@@ -115,17 +116,6 @@ function movies(args: string[], env: NodeJS.ProcessEnv) {
   });
 }
 
-/** A shell with someone's AWS keys exported (aws-vault, a profile): the local stack knows none. */
-function withRealLookingKeys(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    AWS_SESSION_TOKEN: "IQoJb3JpZ2luX2VjEXAMPLE",
-    AWS_REGION: "eu-west-1",
-  };
-}
-
 async function waitForMovie(movieId: string): Promise<Response> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const response = await fetch(`${httpUrl}/movies/${movieId}`);
@@ -193,7 +183,10 @@ describe("the local stack, end to end", () => {
     const csv = `${rows.join("\n")}\n`;
     expect(Buffer.byteLength(csv)).toBeGreaterThan(5 * 1024 * 1024);
     await writeFile(file, csv);
-    const { code, stdout, stderr } = await movies(["ingest", file], withRealLookingKeys());
+    const { code, stdout, stderr } = await movies(["ingest", file], {
+      ...process.env,
+      ...REAL_LOOKING_AWS_KEYS,
+    });
     expect({ code, stderr }).toMatchObject({ code: 0 });
     expect(JSON.parse(stdout)).toMatchObject({
       key: "big movies.csv",
@@ -210,8 +203,8 @@ describe("the local stack, end to end", () => {
     const dir = await mkdtemp(join(tmpdir(), "movies-e2e-"));
     const file = join(dir, "again.csv");
     await writeFile(file, "again-1,Solaris,Soviet Union,1972-03-20\n");
-    const first = await movies(["ingest", file], withRealLookingKeys());
-    const second = await movies(["ingest", file], withRealLookingKeys());
+    const first = await movies(["ingest", file], { ...process.env, ...REAL_LOOKING_AWS_KEYS });
+    const second = await movies(["ingest", file], { ...process.env, ...REAL_LOOKING_AWS_KEYS });
     expect([first.code, second.code]).toEqual([0, 0]);
     const [one, two] = [JSON.parse(first.stdout), JSON.parse(second.stdout)];
     expect(one).toMatchObject({ status: "completed", written: 1 });
