@@ -1,4 +1,5 @@
 import type { ParseArgsOptionsConfig } from "node:util";
+import { LOCAL_PORTS } from "../local/local-ports.ts";
 import { INGEST_MAX_ATTEMPTS } from "../wiring.ts";
 
 /** Every flag `movies` takes; `--help` and the README name each one. */
@@ -19,8 +20,8 @@ export const CLI_VARIABLES = [
   "MOVIES_API_URL",
   "MOVIES_BUCKET",
   "AWS_REGION",
-  "MOVIES_HTTP_PORT",
-  "MOVIES_S3_PORT",
+  LOCAL_PORTS.http.variable,
+  LOCAL_PORTS.s3.variable,
 ] as const;
 
 export const CLI_HELP = `Usage: movies <command> [options]
@@ -38,8 +39,8 @@ Commands:
   -h, --help         this help
 
 Target: the local stack by default, always with its own credentials (local/local), whatever
-AWS variables are exported; its ports come from MOVIES_HTTP_PORT and MOVIES_S3_PORT
-(default 3000 and 4569), or give --s3-endpoint URL.
+AWS variables are exported; its ports come from ${LOCAL_PORTS.http.variable} and ${LOCAL_PORTS.s3.variable}
+(default ${LOCAL_PORTS.http.fallback} and ${LOCAL_PORTS.s3.fallback}), or give --s3-endpoint URL.
 A deployed stack:
   --api-url URL      its API URL (or MOVIES_API_URL); enough for get
   --bucket NAME      its bucket (or MOVIES_BUCKET); ingest only

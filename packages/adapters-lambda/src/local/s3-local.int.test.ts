@@ -215,6 +215,8 @@ describe("versions, as in the deployed bucket (versioning enabled)", () => {
     const first = await put("kept.csv", "first\n");
     const second = await put("kept.csv", "second\n");
     expect(await bodyOf("kept.csv")).toBe("second\n");
+    const current = await client.send(new HeadObjectCommand({ Bucket: "movies", Key: "kept.csv" }));
+    expect(current.VersionId).toBe(second.VersionId);
     expect(await bodyAt("kept.csv", first.VersionId ?? "")).toBe("first\n");
     const head = await client.send(
       new HeadObjectCommand({ Bucket: "movies", Key: "kept.csv", VersionId: first.VersionId }),

@@ -59,9 +59,9 @@ export async function startS3Local(options: StartS3LocalOptions): Promise<S3Loca
     silent: !options.verbose,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  const versioned = keepVersions(server.store, versions, () => requestFacts.getStore());
   // Koa composes middleware when the server starts, so this runs before s3rver's own.
-  server.middleware.unshift(frontMiddleware);
-  keepVersions(server.store, versions, () => requestFacts.getStore());
+  server.middleware.unshift(frontMiddleware(versioned.currentVersion));
 
   const listeners: ObjectCreatedListener[] = [];
   server.on("event", (event: { Records: RawRecord[] }) => {
@@ -149,6 +149,8 @@ interface KoaContext {
   readonly request: { readonly req: IncomingMessage };
   readonly response: { get(name: string): string };
   set(name: string, value: string): void;
+  /** Set by s3rver's router: the bucket and key a request names. */
+  readonly params?: { readonly bucket?: string; readonly key?: string };
   readonly method: string;
   status: number;
   type: string;
@@ -240,23 +242,34 @@ function toObjectCreatedRecord(
 // ---------------------------------------------------------------------------------------------
 // Request glue: signature check, aws-chunked decoding, request facts
 
-const frontMiddleware: KoaMiddleware = async (ctx, next) => {
-  const req = ctx.request.req;
-  const url = new URL(req.url ?? "/", "http://local");
-  verifySigV4(req, url);
-  decodeAwsChunked(ctx, req);
-  const completesMultipartUpload = ctx.method === "POST" && url.searchParams.has("uploadId");
-  const names = ["GET", "HEAD", "DELETE"].includes(ctx.method);
-  const facts: RequestFacts = {
-    completesMultipartUpload,
-    versionId: (names && url.searchParams.get("versionId")) || undefined,
+/** `currentVersion` names the version a read without `versionId` gets, as S3 reports it. */
+function frontMiddleware(
+  currentVersion: (bucket: string, key: string) => string | undefined,
+): KoaMiddleware {
+  return async (ctx, next) => {
+    const req = ctx.request.req;
+    const url = new URL(req.url ?? "/", "http://local");
+    verifySigV4(req, url);
+    decodeAwsChunked(ctx, req);
+    const completesMultipartUpload = ctx.method === "POST" && url.searchParams.has("uploadId");
+    const names = ["GET", "HEAD", "DELETE"].includes(ctx.method);
+    const facts: RequestFacts = {
+      completesMultipartUpload,
+      versionId: (names && url.searchParams.get("versionId")) || undefined,
+    };
+    await requestFacts.run(facts, next);
+    enforceIfMatch(ctx, req);
+    const read = ctx.status < 300 && names && ctx.method !== "DELETE";
+    const { bucket, key } = ctx.params ?? {};
+    const versionId =
+      facts.created?.versionId ??
+      (read
+        ? (facts.versionId ?? (bucket && key ? currentVersion(bucket, key) : undefined))
+        : undefined);
+    if (versionId !== undefined) ctx.set("x-amz-version-id", versionId);
+    if (facts.created?.deleteMarker) ctx.set("x-amz-delete-marker", "true");
   };
-  await requestFacts.run(facts, next);
-  enforceIfMatch(ctx, req);
-  const versionId = facts.created?.versionId ?? (ctx.status < 300 ? facts.versionId : undefined);
-  if (versionId !== undefined) ctx.set("x-amz-version-id", versionId);
-  if (facts.created?.deleteMarker) ctx.set("x-amz-delete-marker", "true");
-};
+}
 
 /**
  * s3rver ignores If-Match on GetObject and HeadObject; S3 answers 412 PreconditionFailed when the

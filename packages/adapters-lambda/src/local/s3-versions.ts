@@ -83,7 +83,7 @@ export function keepVersions(
   store: S3rverStore,
   versionsRoot: string,
   facts: () => VersionFacts | undefined,
-): void {
+): { currentVersion(bucket: string, key: string): string | undefined } {
   const versions = new FilesystemStore(versionsRoot);
   // Newest last; lost on restart, like the local stack's temporary directory itself.
   const history = new Map<string, HistoryEntry[]>();
@@ -194,5 +194,13 @@ export function keepVersions(
     await original.deleteBucket(bucket);
     await rm(join(versionsRoot, bucket), { recursive: true, force: true });
     for (const id of history.keys()) if (id.startsWith(`${bucket}/`)) history.delete(id);
+  };
+
+  return {
+    /** The version a read without `versionId` gets; none after a plain DELETE. */
+    currentVersion(bucket, key) {
+      const newest = history.get(`${bucket}/${key}`)?.at(-1);
+      return newest && !newest.deleteMarker ? newest.versionId : undefined;
+    },
   };
 }
