@@ -46,6 +46,9 @@ export interface FunctionWiring {
 
 export const REPORTS_PREFIX = "reports/";
 
+/** Runs of one object version: the first and Lambda's two retries of a failed asynchronous invocation. */
+export const INGEST_MAX_ATTEMPTS = 3;
+
 const INGESTIBLE_SUFFIX = /\.csv(\.gz)?$/i;
 
 /** Keys that ingest: `.csv` or `.csv.gz` in any letter case, never a report. */

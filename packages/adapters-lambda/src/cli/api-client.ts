@@ -1,17 +1,32 @@
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { Target } from "./target.ts";
+import { FUNCTIONS, type HttpRoute } from "../wiring.ts";
+import { regionOf, type Target } from "./target.ts";
 
 export interface ApiResponse {
   readonly status: number;
   readonly body: unknown;
 }
 
-/** Calls the Movies HTTP API, signing with SigV4 for a deployed stack. */
+/** Whether the deployed API authorizes this method with IAM, so its request must be signed. */
+export function requiresSigning(method: HttpRoute["method"]): boolean {
+  return FUNCTIONS.some(
+    (f) =>
+      f.trigger.kind === "http" &&
+      f.trigger.method === method &&
+      f.trigger.authorization === "AWS_IAM",
+  );
+}
+
+/**
+ * Calls the Movies HTTP API. Against a deployed stack, the requests its API authorizes with IAM
+ * are signed with SigV4 from the SDK's credential chain; the others go out unsigned, so reading a
+ * movie needs no AWS credentials at all. The local gateway checks no signatures.
+ */
 export async function callApi(
   target: Target,
-  method: "GET" | "PATCH",
+  method: HttpRoute["method"],
   path: string,
   body?: unknown,
 ): Promise<ApiResponse> {
@@ -22,10 +37,10 @@ export async function callApi(
     host: url.host,
     ...(payload !== undefined && { "content-type": "application/json" }),
   };
-  if (target.sign) {
+  if (target.kind === "deployed" && requiresSigning(method)) {
     const signer = new SignatureV4({
       service: "execute-api",
-      region: target.region,
+      region: regionOf(target, `movies ${method === "PATCH" ? "rate" : "get"}`),
       credentials: defaultProvider(),
       sha256: Hash.bind(null, "sha256"),
     });

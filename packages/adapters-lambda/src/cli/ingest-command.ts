@@ -3,22 +3,37 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import type { IngestReport } from "../ingest/ingest-report.ts";
-import { REPORTS_PREFIX } from "../wiring.ts";
-import { progressBar } from "./progress-bar.ts";
-import { type Target, UsageError } from "./target.ts";
+import { reportKey } from "../ingest/ingest-report.ts";
+import { isIngestibleKey } from "../wiring.ts";
+import { type WatchedReport, watchIngest } from "./ingest-progress.ts";
+import type { StatusLine } from "./status-line.ts";
+import { bucketOf, regionOf, type Target, UsageError } from "./target.ts";
 
-const POLL_MS = 250;
+const WIDTH = 30;
+
+function megabytes(bytes: number): string {
+  return (bytes / 1_048_576).toFixed(1);
+}
+
+function uploadText(key: string, done: number, total: number): string {
+  const share = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.round(share * WIDTH);
+  return (
+    `uploading ${key} [${"#".repeat(filled)}${".".repeat(WIDTH - filled)}] ` +
+    `${Math.floor(share * 100)}% ${megabytes(done)}/${megabytes(total)} MB`
+  );
+}
 
 /**
  * Uploads a CSV through S3, so the same notification and ingest path runs as for any upload,
- * then waits for that object version's report and returns it.
+ * then follows the report of that very object version (every upload makes a new version, so a
+ * re-upload of the same bytes gets its own report) until its ingest is over, and returns it.
  */
 export async function ingestFile(
   target: Target,
   file: string,
-  options: { key?: string | undefined; timeoutMs: number },
-): Promise<IngestReport> {
+  options: { key?: string | undefined; timeoutMs: number; line: StatusLine },
+): Promise<WatchedReport> {
   const size = await stat(file).then(
     (s) => s.size,
     () => {
@@ -26,60 +41,60 @@ export async function ingestFile(
     },
   );
   const key = options.key ?? basename(file);
-  if (!key.endsWith(".csv")) throw new UsageError(`the object key must end in .csv: ${key}`);
+  if (!isIngestibleKey(key)) {
+    throw new UsageError(`the object key must end in .csv or .csv.gz, outside reports/: ${key}`);
+  }
+  const bucket = bucketOf(target);
   const s3 = new S3Client({
-    region: target.region,
+    region: regionOf(target, "movies ingest"),
     ...(target.s3Endpoint && { endpoint: target.s3Endpoint, forcePathStyle: true }),
     ...(target.credentials && { credentials: target.credentials }),
   });
+  const { line } = options;
   try {
-    const bar = progressBar(`uploading ${key}`, size);
     // Multipart for large files, with parts uploaded in parallel; memory stays at a few parts.
     const upload = new Upload({
       client: s3,
-      params: {
-        Bucket: target.bucket,
-        Key: key,
-        Body: createReadStream(file),
-        ContentType: "text/csv",
-      },
+      params: { Bucket: bucket, Key: key, Body: createReadStream(file), ContentType: "text/csv" },
       queueSize: 4,
       partSize: 5 * 1024 * 1024,
     });
-    upload.on("httpUploadProgress", (progress) => bar.update(progress.loaded ?? 0));
+    line.show(uploadText(key, 0, size), true);
+    upload.on("httpUploadProgress", (progress) =>
+      line.show(uploadText(key, progress.loaded ?? 0, size)),
+    );
     const uploaded = await upload.done();
-    bar.done(
-      `uploaded s3://${target.bucket}/${key} (${(size / 1_048_576).toFixed(1)} MB); ingesting...`,
+    const eTag = uploaded.ETag?.replace(/"/g, "");
+    line.note(
+      `uploaded s3://${bucket}/${key} (${megabytes(size)} MB` +
+        `${uploaded.VersionId ? `, version ${uploaded.VersionId}` : ""}); waiting for its ingest...`,
     );
-    const version = uploaded.VersionId ?? uploaded.ETag?.replace(/"/g, "") ?? "unversioned";
-    return await waitForReport(
-      s3,
-      target.bucket,
-      `${REPORTS_PREFIX}${key}/${version}.json`,
-      options.timeoutMs,
-    );
+    const reportAt = reportKey({
+      bucket,
+      key,
+      versionId: uploaded.VersionId,
+      eTag,
+      eventTime: "",
+    });
+    return await watchIngest(() => readReport(s3, bucket, reportAt), {
+      timeoutMs: options.timeoutMs,
+      line,
+    });
   } finally {
     s3.destroy();
   }
 }
 
-async function waitForReport(
+async function readReport(
   s3: S3Client,
   bucket: string,
   key: string,
-  timeoutMs: number,
-): Promise<IngestReport> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return JSON.parse((await Body?.transformToString()) ?? "") as IngestReport;
-    } catch (error) {
-      if (!(error instanceof NoSuchKey)) throw error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`no report at s3://${bucket}/${key} after ${timeoutMs / 1000} s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+): Promise<WatchedReport | undefined> {
+  try {
+    const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return JSON.parse((await Body?.transformToString()) ?? "") as WatchedReport;
+  } catch (error) {
+    if (error instanceof NoSuchKey) return undefined;
+    throw error;
   }
 }

@@ -1,44 +1,23 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { ConfigError } from "../local/local-ports.ts";
+import { withoutSeparator } from "../local/start-options.ts";
 import { callApi } from "./api-client.ts";
+import { CLI_HELP, CLI_OPTIONS } from "./cli-options.ts";
 import { ingestFile } from "./ingest-command.ts";
+import { exitCodeOf } from "./ingest-progress.ts";
+import { statusLine } from "./status-line.ts";
 import { resolveTarget, UsageError } from "./target.ts";
-
-const HELP = `Usage: movies <command> [options]
-
-Commands:
-  ingest <file.csv> [--key KEY] [--timeout SECONDS]
-                     upload a CSV through S3, wait for its ingest and print the report
-  get <movie_id>     print a movie
-  rate <movie_id> [--rotten-tomatoes N] [--imdb N]
-                     set one or both ratings and print the movie
-
-Target (the local stack by default):
-  --api-url URL      a deployed stack's API URL (or MOVIES_API_URL); then also
-  --bucket NAME      its bucket (or MOVIES_BUCKET), and
-  --region REGION    its region (or AWS_REGION); AWS credentials come from the environment
-
-Exit codes: 0 done, 1 refused or failed (the reason is printed), 2 wrong usage.`;
 
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: withoutSeparator(argv),
     allowPositionals: true,
-    options: {
-      "api-url": { type: "string" },
-      bucket: { type: "string" },
-      region: { type: "string" },
-      "s3-endpoint": { type: "string" },
-      key: { type: "string" },
-      timeout: { type: "string", default: "900" },
-      "rotten-tomatoes": { type: "string" },
-      imdb: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: CLI_OPTIONS,
   });
   const [command, argument, ...extra] = positionals;
   if (values.help || command === undefined) {
-    console.log(HELP);
+    console.log(CLI_HELP);
     return values.help ? 0 : 2;
   }
   if (argument === undefined || extra.length > 0) {
@@ -53,13 +32,10 @@ async function run(argv: string[]): Promise<number> {
       const report = await ingestFile(target, argument, {
         key: values.key,
         timeoutMs: timeout * 1000,
+        line: statusLine(process.stderr),
       });
       console.log(JSON.stringify(report, null, 2));
-      if (report.status !== "completed") {
-        console.error(`ingest ${report.status}${report.error ? `: ${report.error}` : ""}`);
-        return 1;
-      }
-      return 0;
+      return exitCodeOf(report);
     }
     case "get":
       return printed(await callApi(target, "GET", `/movies/${encodeURIComponent(argument)}`));
@@ -106,6 +82,7 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     if (
       error instanceof UsageError ||
+      error instanceof ConfigError ||
       (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
     ) {
       console.error(`movies: ${(error as Error).message}`);

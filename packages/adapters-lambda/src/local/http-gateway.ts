@@ -39,6 +39,39 @@ function gatewayProblem(status: number, title: string, detail: string): APIGatew
   return problemResponse(problem);
 }
 
+/**
+ * The gateway's own answer when no route takes a request: no route for the path, or none for
+ * the method (`allowed` then names the methods the path has). One function, so that the answers
+ * the deployed API Gateway gives can replace these in one place.
+ */
+export function unroutedResponse(
+  method: string,
+  path: string,
+  allowed: readonly string[],
+): APIGatewayProxyResult {
+  if (allowed.length === 0) return gatewayProblem(404, "Not Found", `No route for ${path}.`);
+  const result = gatewayProblem(
+    405,
+    "Method Not Allowed",
+    `${path} does not take ${method}; use ${allowed.join(" or ")}.`,
+  );
+  return { ...result, headers: { ...result.headers, Allow: allowed.join(", ") } };
+}
+
+/** Path parameters as the handler sees them: percent-decoded, or undefined when malformed. */
+function decodedParameters(
+  names: readonly string[],
+  match: RegExpExecArray,
+): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(
+      names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 async function readBody(request: IncomingMessage): Promise<Buffer | "too_large" | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -74,30 +107,30 @@ export async function startHttpGateway(options: {
   const routes = options.routes.map(compile);
   const server: Server = createServer(async (request, response) => {
     try {
-      const url = new URL(request.url ?? "/", "http://localhost");
+      const url = URL.parse(request.url ?? "/", "http://localhost");
+      if (!url) {
+        return send(response, gatewayProblem(400, "Bad Request", "The request target is no URL."));
+      }
       const matches = routes.flatMap((route) => {
         const match = route.pattern.exec(url.pathname);
         return match ? [{ route, match }] : [];
       });
-      if (matches.length === 0) {
-        return send(response, gatewayProblem(404, "Not Found", `No route for ${url.pathname}.`));
-      }
       const hit = matches.find(({ route }) => route.route.method === request.method);
       if (!hit) {
-        const allowed = matches.map(({ route }) => route.route.method).join(", ");
-        const result = gatewayProblem(405, "Method Not Allowed", `Use ${allowed}.`);
-        return send(response, { ...result, headers: { ...result.headers, Allow: allowed } });
+        const allowed = matches.map(({ route }) => route.route.method);
+        return send(response, unroutedResponse(request.method ?? "GET", url.pathname, allowed));
+      }
+      const pathParameters = decodedParameters(hit.route.parameterNames, hit.match);
+      if (!pathParameters) {
+        return send(
+          response,
+          gatewayProblem(400, "Bad Request", "The path holds a malformed percent-encoding."),
+        );
       }
       const body = await readBody(request);
       if (body === "too_large") {
         return send(response, gatewayProblem(413, "Payload Too Large", "The body exceeds 10 MB."));
       }
-      const pathParameters = Object.fromEntries(
-        hit.route.parameterNames.map((name, i) => [
-          name,
-          decodeURIComponent(hit.match[i + 1] ?? ""),
-        ]),
-      );
       const headers = Object.fromEntries(
         Object.entries(request.headers).map(([k, v]) => [
           k,

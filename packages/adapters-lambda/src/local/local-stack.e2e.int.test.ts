@@ -4,9 +4,9 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { REAL_LOOKING_AWS_KEYS } from "../testing/real-looking-aws-keys.ts";
 import { SEED_MV1_RATED, SEED_PATCH_BODY } from "../testing/seed-flow.ts";
 import { localS3Client } from "./s3-local.ts";
 
@@ -97,6 +97,25 @@ afterAll(() => {
   if (stack.exitCode === null) stack.kill("SIGKILL");
 });
 
+/** The CLI as a user runs it, pointed at this stack's ports. */
+function movies(args: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ["src/cli/main.ts", ...args],
+      {
+        cwd: packageDir,
+        env: {
+          ...env,
+          MOVIES_HTTP_PORT: new URL(httpUrl).port,
+          MOVIES_S3_PORT: new URL(s3Endpoint).port,
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
 async function waitForMovie(movieId: string): Promise<Response> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const response = await fetch(`${httpUrl}/movies/${movieId}`);
@@ -113,6 +132,22 @@ describe("the local stack, end to end", () => {
     const response = await fetch(`${httpUrl}/movies/mv2`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ name: "The Dark Knight Rises" });
+    expect(output).toContain("Loaded the seed's 3 movies through the S3 path.");
+  });
+
+  test("a bad port is reported under the variable the user set", async () => {
+    const started = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["src/local/main.ts"],
+        { cwd: packageDir, env: { ...process.env, MOVIES_HTTP_PORT: "eighty" } },
+        (error, _stdout, stderr) => resolve({ code: Number(error?.code ?? 0), stderr }),
+      );
+    });
+    expect(started.code).toBe(2);
+    expect(started.stderr).toContain(
+      'MOVIES_HTTP_PORT must be a port number from 0 to 65535, not "eighty"',
+    );
   });
 
   test("the seed's test flow: upload the CSV, PATCH mv1, GET the merged movie", async () => {
@@ -136,7 +171,7 @@ describe("the local stack, end to end", () => {
     expect(await get.json()).toEqual(SEED_MV1_RATED);
   });
 
-  test("the CLI ingests a multipart upload and prints its report", async () => {
+  test("the CLI ingests a multipart upload with real AWS keys exported, and prints its report", async () => {
     const dir = await mkdtemp(join(tmpdir(), "movies-e2e-"));
     const file = join(dir, "big movies.csv");
     // Over 5 MiB, so the CLI sends it in two parts and S3 announces one completed upload.
@@ -148,11 +183,11 @@ describe("the local stack, end to end", () => {
     const csv = `${rows.join("\n")}\n`;
     expect(Buffer.byteLength(csv)).toBeGreaterThan(5 * 1024 * 1024);
     await writeFile(file, csv);
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ["src/cli/main.ts", "ingest", file, "--s3-endpoint", s3Endpoint, "--timeout", "60"],
-      { cwd: packageDir, env: { ...process.env, MOVIES_HTTP_PORT: new URL(httpUrl).port } },
-    );
+    const { code, stdout, stderr } = await movies(["ingest", file], {
+      ...process.env,
+      ...REAL_LOOKING_AWS_KEYS,
+    });
+    expect({ code, stderr }).toMatchObject({ code: 0 });
     expect(JSON.parse(stdout)).toMatchObject({
       key: "big movies.csv",
       status: "completed",
@@ -160,7 +195,42 @@ describe("the local stack, end to end", () => {
       written: 11_000,
       rejected: 0,
     });
+    expect(stderr).toContain("uploaded s3://movie-infos/big movies.csv");
     expect((await waitForMovie("big-10999")).status).toBe(200);
+  });
+
+  test("a re-upload of identical bytes gets a report of its own", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "movies-e2e-"));
+    const file = join(dir, "again.csv");
+    await writeFile(file, "again-1,Solaris,Soviet Union,1972-03-20\n");
+    const first = await movies(["ingest", file], { ...process.env, ...REAL_LOOKING_AWS_KEYS });
+    const second = await movies(["ingest", file], { ...process.env, ...REAL_LOOKING_AWS_KEYS });
+    expect([first.code, second.code]).toEqual([0, 0]);
+    const [one, two] = [JSON.parse(first.stdout), JSON.parse(second.stdout)];
+    expect(one).toMatchObject({ status: "completed", written: 1 });
+    expect(two).toMatchObject({ status: "completed", written: 1 });
+    expect(two.version_id).toEqual(expect.any(String));
+    expect(two.version_id).not.toBe(one.version_id);
+    expect(Date.parse(two.started_at)).toBeGreaterThanOrEqual(Date.parse(one.finished_at));
+  });
+
+  test("get needs only the API URL: no bucket, no AWS credentials", async () => {
+    const bare = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")),
+    );
+    const { code, stdout, stderr } = await movies(["get", "mv2"], {
+      ...bare,
+      MOVIES_API_URL: httpUrl,
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(JSON.parse(stdout)).toMatchObject({ movie_id: "mv2", name: "The Dark Knight Rises" });
+  });
+
+  test("a malformed percent-encoding is a 400 problem, not a gateway failure", async () => {
+    const response = await fetch(`${httpUrl}/movies/%E0%A4%A`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
   });
 
   test("unknown routes and methods get problem responses from the gateway", async () => {

@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Event, S3EventRecord } from "aws-lambda";
+import { reportKey } from "../ingest/ingest-report.ts";
 import { decodeS3Key } from "../ingest/s3-object-ref.ts";
 import { ensureTable } from "../store/table.ts";
 import {
@@ -10,6 +11,7 @@ import {
   FUNCTIONS,
   type FunctionName,
   type HttpRoute,
+  INGEST_MAX_ATTEMPTS,
   isIngestibleKey,
   type S3Notification,
 } from "../wiring.ts";
@@ -23,6 +25,7 @@ import {
 import { type GatewayRoute, type ProxyHandler, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { localS3Client, type S3Local, startS3Local } from "./s3-local.ts";
+import type { SeedOutcome } from "./start-options.ts";
 
 export interface LocalStackOptions {
   readonly httpPort: number;
@@ -39,11 +42,11 @@ export interface LocalStack {
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
   readonly dynamoDbVia: DynamoDbLocal["via"];
+  /** How loading the seed went, when one was given; a failed load leaves the stack serving. */
+  readonly seed: SeedOutcome | undefined;
   stop(): Promise<void>;
 }
 
-/** Lambda retries a failed asynchronous invocation twice. */
-const ASYNC_RETRIES = 2;
 const INGEST_TIMEOUT_MS = 900_000;
 const API_TIMEOUT_MS = 10_000;
 
@@ -108,15 +111,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => gateway.stop());
 
-    const stack: LocalStack = {
+    return {
       httpUrl: gateway.url,
       s3Endpoint: s3.endpoint.replace("127.0.0.1", "localhost"),
       dynamoDbEndpoint: dynamo.endpoint.replace("127.0.0.1", "localhost"),
       dynamoDbVia: dynamo.via,
+      seed: options.seedFile
+        ? await seed(s3, options.bucket, options.seedFile, ingests)
+        : undefined,
       stop,
     };
-    if (options.seedFile) await seed(s3, options.bucket, options.seedFile, ingests);
-    return stack;
   } catch (error) {
     await stop();
     throw error;
@@ -128,7 +132,7 @@ type IngestHandler = (event: S3Event, context: ReturnType<typeof lambdaContext>)
 async function importHandlers(): Promise<Record<FunctionName, unknown>> {
   const entries = await Promise.all(
     FUNCTIONS.map(async (f) => {
-      const module = (await import(`../../${f.entry}`)) as { handler: unknown };
+      const module = (await import(/* @vite-ignore */ `../../${f.entry}`)) as { handler: unknown };
       return [f.name, module.handler] as const;
     }),
   );
@@ -149,58 +153,76 @@ function matchesNotification(record: S3EventRecord, notification: S3Notification
  */
 function ingestQueue(handler: IngestHandler) {
   let tail: Promise<void> = Promise.resolve();
-  const waiting = new Map<string, () => void>();
+  const waiting = new Map<string, (failure: string | undefined) => void>();
   const invoke = async (record: S3EventRecord) => {
-    try {
-      await invokeWithRetries(record);
-    } finally {
-      const key = decodeS3Key(record.s3.object.key);
-      waiting.get(key)?.();
-      waiting.delete(key);
-    }
+    const failure = await invokeWithRetries(record);
+    const key = decodeS3Key(record.s3.object.key);
+    waiting.get(key)?.(failure);
+    waiting.delete(key);
   };
+  /** Undefined once an attempt succeeds; else why the last attempt failed. */
   const invokeWithRetries = async (record: S3EventRecord) => {
-    for (let attempt = 0; attempt <= ASYNC_RETRIES; attempt++) {
+    let failure = "";
+    for (let attempt = 1; attempt <= INGEST_MAX_ATTEMPTS; attempt++) {
       try {
         await handler(
           { Records: [record] },
           lambdaContext("ingest-movie-infos", INGEST_TIMEOUT_MS),
         );
-        return;
+        return undefined;
       } catch (error) {
-        const left = ASYNC_RETRIES - attempt;
+        failure = error instanceof Error ? error.message : String(error);
         console.error(
-          `local stack: ingest of ${record.s3.object.key} failed (${left} retries left)`,
-          error instanceof Error ? error.message : error,
+          `local stack: ingest of ${record.s3.object.key} failed ` +
+            `(attempt ${attempt} of ${INGEST_MAX_ATTEMPTS}): ${failure}`,
         );
       }
     }
+    return failure;
   };
   return {
     enqueue(record: S3EventRecord) {
       tail = tail.then(() => invoke(record));
     },
-    /** Resolves once an ingest of this key, queued now or later, has finished. */
-    finished: (key: string) => new Promise<void>((resolve) => waiting.set(key, resolve)),
+    /** Resolves once an ingest of this key, queued now or later, has finished: why it failed, if it did. */
+    finished: (key: string) =>
+      new Promise<string | undefined>((resolve) => waiting.set(key, resolve)),
   };
 }
 
-/** Uploads the seed through the S3 path, as a user would, and waits for its ingest. */
+/**
+ * Uploads the seed through the S3 path, as a user would, waits for its ingest and reads its
+ * report. Any failure is the outcome, not an error: the stack serves on without the seed.
+ */
 async function seed(
   s3: S3Local,
   bucket: string,
   file: string,
   ingests: ReturnType<typeof ingestQueue>,
-): Promise<void> {
+): Promise<SeedOutcome> {
   const key = "movie-infos.csv";
-  const finished = ingests.finished(key);
   const client = localS3Client(s3.endpoint);
   try {
-    await client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(file) }),
+    const body = await readFile(file);
+    const finished = ingests.finished(key);
+    const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    const failure = await finished;
+    if (failure !== undefined) return { loaded: false, reason: failure };
+    const object = { bucket, key, versionId: put.VersionId, eTag: put.ETag?.replace(/"/g, "") };
+    const report = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: reportKey({ ...object, eventTime: "" }) }),
     );
+    const { status, written, reason, error } = JSON.parse(
+      (await report.Body?.transformToString()) ?? "{}",
+    ) as { status?: string; written?: number; reason?: string; error?: string };
+    if (status === "completed") return { loaded: true, written: written ?? 0 };
+    return {
+      loaded: false,
+      reason: `its ingest ended ${status}: ${reason ?? error ?? "see the log"}`,
+    };
+  } catch (error) {
+    return { loaded: false, reason: error instanceof Error ? error.message : String(error) };
   } finally {
     client.destroy();
   }
-  await finished;
 }

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -181,6 +183,99 @@ describe("startS3Local", () => {
     } finally {
       reported.mockRestore();
     }
+  });
+});
+
+describe("versions, as in the deployed bucket (versioning enabled)", () => {
+  const put = (key: string, body: string) =>
+    client.send(new PutObjectCommand({ Bucket: "movies", Key: key, Body: body }));
+  const bodyAt = async (key: string, versionId: string) => {
+    const got = await client.send(
+      new GetObjectCommand({ Bucket: "movies", Key: key, VersionId: versionId }),
+    );
+    expect(got.VersionId).toBe(versionId);
+    return got.Body?.transformToString();
+  };
+
+  test("each PUT, even of identical bytes, gets its own version id, named in its event", async () => {
+    const first = await put("again.csv", "same bytes\n");
+    const second = await put("again.csv", "same bytes\n");
+    expect(first.VersionId).toMatch(/^[\w-]{16,}$/);
+    expect(second.VersionId).toMatch(/^[\w-]{16,}$/);
+    expect(second.VersionId).not.toBe(first.VersionId);
+    expect(second.ETag).toBe(first.ETag);
+    await expect
+      .poll(() =>
+        events.filter((e) => e.s3.object.key === "again.csv").map((e) => e.s3.object.versionId),
+      )
+      .toEqual([first.VersionId, second.VersionId]);
+  });
+
+  test("an overwritten or deleted object stays readable by its version id", async () => {
+    const first = await put("kept.csv", "first\n");
+    const second = await put("kept.csv", "second\n");
+    expect(await bodyOf("kept.csv")).toBe("second\n");
+    const current = await client.send(new HeadObjectCommand({ Bucket: "movies", Key: "kept.csv" }));
+    expect(current.VersionId).toBe(second.VersionId);
+    expect(await bodyAt("kept.csv", first.VersionId ?? "")).toBe("first\n");
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: "movies", Key: "kept.csv", VersionId: first.VersionId }),
+    );
+    expect(head.ContentLength).toBe(6);
+
+    const deleted = await client.send(
+      new DeleteObjectCommand({ Bucket: "movies", Key: "kept.csv" }),
+    );
+    expect(deleted.DeleteMarker).toBe(true);
+    await expect(bodyOf("kept.csv")).rejects.toMatchObject({ name: "NoSuchKey" });
+    expect(await bodyAt("kept.csv", second.VersionId ?? "")).toBe("second\n");
+  });
+
+  test("deleting a version for good: it is gone, and the one before it is current again", async () => {
+    const first = await put("undo.csv", "first\n");
+    const second = await put("undo.csv", "second\n");
+    await client.send(
+      new DeleteObjectCommand({ Bucket: "movies", Key: "undo.csv", VersionId: second.VersionId }),
+    );
+    await expect(bodyAt("undo.csv", second.VersionId ?? "")).rejects.toMatchObject({
+      name: "NoSuchVersion",
+      $metadata: { httpStatusCode: 404 },
+    });
+    expect(await bodyOf("undo.csv")).toBe("first\n");
+    expect(await bodyAt("undo.csv", first.VersionId ?? "")).toBe("first\n");
+    // A version id of another key is no version of this one.
+    await expect(bodyAt("kept.csv", first.VersionId ?? "")).rejects.toMatchObject({
+      name: "NoSuchVersion",
+    });
+  });
+
+  test("a completed multipart upload and a copy each make a version, named in their events", async () => {
+    const upload = new Upload({
+      client,
+      params: { Bucket: "movies", Key: "parts.csv", Body: Buffer.alloc(5 * 1024 * 1024 + 1, "x") },
+      partSize: 5 * 1024 * 1024,
+    });
+    const done = await upload.done();
+    expect(done.VersionId).toMatch(/^[\w-]{16,}$/);
+    expect((await eventFor("parts.csv")).s3.object.versionId).toBe(done.VersionId);
+
+    const copied = await client.send(
+      new CopyObjectCommand({
+        Bucket: "movies",
+        Key: "parts-copy.csv",
+        CopySource: "movies/parts.csv",
+      }),
+    );
+    expect(copied.VersionId).toMatch(/^[\w-]{16,}$/);
+    expect((await eventFor("parts-copy.csv")).s3.object.versionId).toBe(copied.VersionId);
+    const got = await client.send(
+      new HeadObjectCommand({
+        Bucket: "movies",
+        Key: "parts-copy.csv",
+        VersionId: copied.VersionId,
+      }),
+    );
+    expect(got.ContentLength).toBe(5 * 1024 * 1024 + 1);
   });
 });
 

@@ -1,12 +1,15 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { S3EventRecord } from "aws-lambda";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./dynamodb-local.ts";
+import { keepVersions, type S3rverStore, type VersionFacts } from "./s3-versions.ts";
 
 export interface S3LocalCredentials {
   readonly accessKeyId: string;
@@ -16,7 +19,7 @@ export interface S3LocalCredentials {
 export interface StartS3LocalOptions {
   /** 0 or absent picks a free port. */
   readonly port?: number;
-  /** Where objects are stored; kept after stop. */
+  /** Where objects and their versions are stored; kept after stop. */
   readonly directory: string;
   /** Created at start unless they exist; more can be made at runtime with CreateBucket. */
   readonly buckets: readonly string[];
@@ -38,22 +41,27 @@ export interface S3Local {
 
 /**
  * Starts s3rver in this process with SigV4 checked against the given credentials, aws-chunked
- * uploads decoded, and object-created notifications shaped like S3's own.
+ * uploads decoded, versioning enabled on every bucket (as on the deployed one), and
+ * object-created notifications shaped like S3's own, each naming its object version.
  */
 export async function startS3Local(options: StartS3LocalOptions): Promise<S3Local> {
   const credentials = options.credentials ?? LOCAL_CREDENTIALS;
   // s3rver checks access key ids against its process-wide account registry.
   s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
 
+  const objects = join(options.directory, "objects");
+  const versions = join(options.directory, "versions");
+  await Promise.all([mkdir(objects, { recursive: true }), mkdir(versions, { recursive: true })]);
   const server = new S3rver({
     address: "127.0.0.1",
     port: options.port ?? 0,
-    directory: options.directory,
+    directory: objects,
     silent: !options.verbose,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  const versioned = keepVersions(server.store, versions, () => requestFacts.getStore());
   // Koa composes middleware when the server starts, so this runs before s3rver's own.
-  server.middleware.unshift(frontMiddleware);
+  server.middleware.unshift(frontMiddleware(versioned.currentVersion));
 
   const listeners: ObjectCreatedListener[] = [];
   server.on("event", (event: { Records: RawRecord[] }) => {
@@ -140,6 +148,9 @@ interface KoaContext {
   req: IncomingMessage | Transform;
   readonly request: { readonly req: IncomingMessage };
   readonly response: { get(name: string): string };
+  set(name: string, value: string): void;
+  /** Set by s3rver's router: the bucket and key a request names. */
+  readonly params?: { readonly bucket?: string; readonly key?: string };
   readonly method: string;
   status: number;
   type: string;
@@ -150,6 +161,7 @@ type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<voi
 
 interface S3rverInstance {
   readonly middleware: KoaMiddleware[];
+  readonly store: S3rverStore;
   readonly httpServer?: Server;
   on(event: "event", listener: (event: { Records: RawRecord[] }) => void): void;
   run(): Promise<AddressInfo | string | null>;
@@ -183,7 +195,7 @@ const S3Error = requireCjs("s3rver/lib/models/error.js") as new (
 // ---------------------------------------------------------------------------------------------
 // Notifications
 
-interface RequestFacts {
+interface RequestFacts extends VersionFacts {
   readonly completesMultipartUpload: boolean;
 }
 
@@ -220,6 +232,7 @@ function toObjectCreatedRecord(
         key: encodeEventKey(raw.s3.object.key),
         size: raw.s3.object.size ?? 0,
         eTag: raw.s3.object.eTag ?? "",
+        ...(facts?.created && { versionId: facts.created.versionId }),
         sequencer: raw.s3.object.sequencer,
       },
     },
@@ -229,15 +242,34 @@ function toObjectCreatedRecord(
 // ---------------------------------------------------------------------------------------------
 // Request glue: signature check, aws-chunked decoding, request facts
 
-const frontMiddleware: KoaMiddleware = async (ctx, next) => {
-  const req = ctx.request.req;
-  const url = new URL(req.url ?? "/", "http://local");
-  verifySigV4(req, url);
-  decodeAwsChunked(ctx, req);
-  const completesMultipartUpload = ctx.method === "POST" && url.searchParams.has("uploadId");
-  await requestFacts.run({ completesMultipartUpload }, next);
-  enforceIfMatch(ctx, req);
-};
+/** `currentVersion` names the version a read without `versionId` gets, as S3 reports it. */
+function frontMiddleware(
+  currentVersion: (bucket: string, key: string) => string | undefined,
+): KoaMiddleware {
+  return async (ctx, next) => {
+    const req = ctx.request.req;
+    const url = new URL(req.url ?? "/", "http://local");
+    verifySigV4(req, url);
+    decodeAwsChunked(ctx, req);
+    const completesMultipartUpload = ctx.method === "POST" && url.searchParams.has("uploadId");
+    const names = ["GET", "HEAD", "DELETE"].includes(ctx.method);
+    const facts: RequestFacts = {
+      completesMultipartUpload,
+      versionId: (names && url.searchParams.get("versionId")) || undefined,
+    };
+    await requestFacts.run(facts, next);
+    enforceIfMatch(ctx, req);
+    const read = ctx.status < 300 && names && ctx.method !== "DELETE";
+    const { bucket, key } = ctx.params ?? {};
+    const versionId =
+      facts.created?.versionId ??
+      (read
+        ? (facts.versionId ?? (bucket && key ? currentVersion(bucket, key) : undefined))
+        : undefined);
+    if (versionId !== undefined) ctx.set("x-amz-version-id", versionId);
+    if (facts.created?.deleteMarker) ctx.set("x-amz-delete-marker", "true");
+  };
+}
 
 /**
  * s3rver ignores If-Match on GetObject and HeadObject; S3 answers 412 PreconditionFailed when the

@@ -1,0 +1,64 @@
+import { describe, expect, test } from "vitest";
+import { parseStartOptions, START_HELP, START_OPTIONS, startupMessage } from "./start-options.ts";
+
+describe("parseStartOptions", () => {
+  test("defaults, variables, and a flag winning over its variable", () => {
+    expect(parseStartOptions([], {})).toMatchObject({
+      httpPort: 3000,
+      s3Port: 4569,
+      dynamoDbPort: 8000,
+      seed: true,
+    });
+    expect(
+      parseStartOptions(["--s3-port", "0"], { MOVIES_S3_PORT: "9", MOVIES_HTTP_PORT: "8080" }),
+    ).toMatchObject({ httpPort: 8080, s3Port: 0 });
+  });
+
+  test("takes the `--` that `pnpm start -- --help` passes on", () => {
+    expect(parseStartOptions(["--", "--help"], {}).help).toBe(true);
+  });
+
+  test("a bad port is reported under the name the user set", () => {
+    expect(() => parseStartOptions([], { MOVIES_HTTP_PORT: "eighty" })).toThrow(
+      'MOVIES_HTTP_PORT must be a port number from 0 to 65535, not "eighty"',
+    );
+    expect(() => parseStartOptions(["--http-port", "70000"], { MOVIES_HTTP_PORT: "80" })).toThrow(
+      /^--http-port must/,
+    );
+    expect(() => parseStartOptions([], { MOVIES_DYNAMODB_PORT: "1.5" })).toThrow(
+      /^MOVIES_DYNAMODB_PORT must/,
+    );
+  });
+});
+
+describe("the start command's help", () => {
+  test("names every flag", () => {
+    for (const flag of Object.keys(START_OPTIONS)) expect(START_HELP).toContain(`--${flag}`);
+  });
+});
+
+describe("startupMessage", () => {
+  const facts = {
+    seconds: "1.0",
+    httpUrl: "http://localhost:3000",
+    s3Endpoint: "http://localhost:4569",
+    dynamoDbEndpoint: "http://localhost:8000",
+    dynamoDbVia: "java" as const,
+    bucket: "movie-infos",
+    tableName: "movies",
+  };
+
+  test("says the seed was loaded only when it was", () => {
+    expect(startupMessage({ ...facts, seed: { loaded: true, written: 3 } })).toContain(
+      "Loaded the seed's 3 movies",
+    );
+    const failed = startupMessage({
+      ...facts,
+      seed: { loaded: false, reason: "ENOENT: no such file or directory" },
+    });
+    expect(failed).not.toContain("Loaded");
+    expect(failed).toContain("could NOT be loaded: ENOENT: no such file or directory");
+    expect(failed).toContain("Press Ctrl-C to stop.");
+    expect(startupMessage({ ...facts, seed: undefined })).not.toMatch(/seed's/);
+  });
+});
