@@ -55,6 +55,7 @@ describe("createSeenMovieIds", () => {
   it.each([
     ["._a", ".-a"],
     [".A", "AB"],
+    [".-", "A_"],
     ["tt123.A", "tt123AB"],
     ["....", "..-_A"],
     ["abcde.", "abcdeAB"],
