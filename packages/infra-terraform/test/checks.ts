@@ -1,6 +1,6 @@
 /**
- * Contract checks of the Terraform module against packages/adapters-lambda/src/wiring.ts and the
- * security defaults of SPEC §7. Each check returns the list of its violations (empty = passes),
+ * Contract checks of the Terraform module against packages/adapters-lambda/src/wiring.ts and its
+ * security and first-apply defaults. Each check returns the list of its violations (empty = passes),
  * so that the tests can run the same checks on a deliberately broken copy of the module and
  * expect the specific violation.
  */
@@ -42,8 +42,10 @@ export const DESTINATION_ACTIONS = ["sqs:SendMessage"] as const;
 /** Services whose statements reach data: they must name this module's resources. */
 const DATA_SERVICES = new Set(["dynamodb", "s3", "sqs"]);
 const API_GATEWAY_TIMEOUT_SECONDS = 29;
+/** Whether the stage logs: only where the region's API Gateway CloudWatch role is set. */
+export const API_LOGGING = "local.api_logging";
 
-/** The resource types of the seed's action plan (SPEC §7) and how many of each at least. */
+/** The resource types of the seed's action plan and how many of each at least. */
 export const REQUIRED_RESOURCE_TYPES: ReadonlyArray<readonly [string, number]> = [
   ["aws_dynamodb_table", 1],
   ["aws_s3_bucket", 1],
@@ -61,7 +63,7 @@ export const REQUIRED_RESOURCE_TYPES: ReadonlyArray<readonly [string, number]> =
 
 // --- wiring helpers ---------------------------------------------------------------------------
 
-function httpFunctions(): Array<FunctionWiring & { readonly trigger: HttpRoute }> {
+export function httpFunctions(): Array<FunctionWiring & { readonly trigger: HttpRoute }> {
   return FUNCTIONS.filter(
     (fn): fn is FunctionWiring & { readonly trigger: HttpRoute } => fn.trigger.kind === "http",
   );
@@ -77,10 +79,13 @@ export function expectedFunctionName(fn: FunctionWiring): string {
   return `\${var.name_prefix}-${fn.name}`;
 }
 
-/** Where the module must read a zip: the wiring zip's file name under var.lambda_dist_dir. */
+/** Where the module must read a zip: the wiring zip's file name under local.lambda_dist_dir. */
 export function expectedZipPath(fn: FunctionWiring): string {
-  return `\${var.lambda_dist_dir}/${path.posix.basename(fn.zip)}`;
+  return `\${local.lambda_dist_dir}/${path.posix.basename(fn.zip)}`;
 }
+
+/** NODE_OPTIONS of every function: stack traces through the bundles' source maps. */
+export const NODE_OPTIONS = "--enable-source-maps";
 
 /** API Gateway source ARN of a route: any stage, its method, path parameters as `*`. */
 function routeSourceArn(api: string, route: HttpRoute): string {
@@ -89,7 +94,7 @@ function routeSourceArn(api: string, route: HttpRoute): string {
 
 // --- module helpers ---------------------------------------------------------------------------
 
-function byAddress(mod: TfModule, ref: string | undefined): NamedBlock | undefined {
+export function byAddress(mod: TfModule, ref: string | undefined): NamedBlock | undefined {
   if (!ref) {
     return undefined;
   }
@@ -101,7 +106,7 @@ function byAddress(mod: TfModule, ref: string | undefined): NamedBlock | undefin
 }
 
 /** The resource an attribute references: "${aws_x.name.attr}" gives aws_x.name if attr matches. */
-function referenced(
+export function referenced(
   mod: TfModule,
   value: unknown,
   type: string,
@@ -126,7 +131,7 @@ export function functionResource(mod: TfModule, fn: FunctionWiring): NamedBlock 
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-function onlyOne(mod: TfModule, type: string, violations: string[]): NamedBlock | undefined {
+export function onlyOne(mod: TfModule, type: string, violations: string[]): NamedBlock | undefined {
   const all = resources(mod, type);
   if (all.length !== 1) {
     violations.push(`expected exactly one ${type}, found ${all.length}`);
@@ -139,7 +144,7 @@ function positive(value: unknown): boolean {
   return typeof value === "number" && value > 0;
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const left = new Set(a);
   const right = new Set(b);
   return left.size === right.size && [...left].every((item) => right.has(item));
@@ -192,7 +197,7 @@ const POLICY_ATTRIBUTES: ReadonlyArray<readonly [string, string]> = [
 
 // --- checks -----------------------------------------------------------------------------------
 
-/** Every resource type of the seed's action plan is present (SPEC §7). */
+/** Every resource type of the seed's action plan is present. */
 export const checkResourceTypes: Check = (mod) => {
   const counts = resourceTypes(mod);
   return REQUIRED_RESOURCE_TYPES.flatMap(([type, atLeast]) => {
@@ -257,6 +262,11 @@ export const checkFunctions: Check = (mod) => {
     const bucket = referenced(mod, env[ENV.bucket], "aws_s3_bucket", ["bucket", "id"]);
     if (fn.bucketGrants.length > 0 ? !bucket : ENV.bucket in env && !bucket) {
       violations.push(`${where}: environment ${ENV.bucket} must be the bucket's name`);
+    }
+    if (localValue(mod, env["NODE_OPTIONS"]) !== NODE_OPTIONS) {
+      violations.push(
+        `${where}: environment NODE_OPTIONS must be ${NODE_OPTIONS} (stack traces point at the sources)`,
+      );
     }
     for (const localOnly of [ENV.dynamoEndpoint, ENV.s3Endpoint]) {
       if (localOnly in env) {
@@ -644,6 +654,7 @@ export const checkApi: Check = (mod) => {
       ...resources(mod, "aws_api_gateway_resource"),
       ...resources(mod, "aws_api_gateway_method"),
       ...resources(mod, "aws_api_gateway_integration"),
+      ...resources(mod, "aws_api_gateway_gateway_response"),
     ];
     for (const r of watched) {
       if (!new RegExp(`\\b${r.address.replace(".", "\\.")}\\b`).test(text)) {
@@ -665,13 +676,24 @@ export const checkApi: Check = (mod) => {
     ) {
       violations.push(`${stage.address}: deployment_id must be ${deployment.address}.id`);
     }
-    const access = single(stage.block, "access_log_settings");
-    const group = referenced(mod, attr(access, "destination_arn"), "aws_cloudwatch_log_group", [
-      "arn",
-    ]);
-    if (!group || !str(access, "format")) {
+    // Stage logs need the region's API Gateway CloudWatch role: on with local.api_logging only.
+    const dynamicBlocks = attr(stage.block, "dynamic");
+    const access = nested(
+      isObject(dynamicBlocks) ? dynamicBlocks : undefined,
+      "access_log_settings",
+    );
+    const group = new RegExp(
+      `^\\$\\{${API_LOGGING.replace(".", "\\.")} \\? \\[(aws_cloudwatch_log_group\\.[\\w-]+)\\.arn\\] : \\[\\]\\}$`,
+    ).exec(str(access[0], "for_each") ?? "")?.[1];
+    const content = single(access[0], "content");
+    if (
+      !group ||
+      !byAddress(mod, group) ||
+      str(content, "destination_arn") !== `\${access_log_settings.value}` ||
+      !str(content, "format")
+    ) {
       violations.push(
-        `${stage.address}: access logs must go to a log group of this module, with a format`,
+        `${stage.address}: access logs must go to a log group of this module when ${API_LOGGING}, with a format`,
       );
     }
     if (attr(stage.block, "xray_tracing_enabled") !== true) {
@@ -687,6 +709,11 @@ export const checkApi: Check = (mod) => {
     } else {
       if (attr(values, "metrics_enabled") !== true) {
         violations.push(`${all?.address}: metrics_enabled must be true`);
+      }
+      if (attr(values, "logging_level") !== `\${${API_LOGGING} ? "ERROR" : "OFF"}`) {
+        violations.push(
+          `${all?.address}: logging_level must be ERROR when ${API_LOGGING}, else OFF`,
+        );
       }
       for (const limit of ["throttling_rate_limit", "throttling_burst_limit"]) {
         if (!positive(resolved(mod, values[limit]))) {
@@ -791,7 +818,7 @@ function forBucket(mod: TfModule, type: string, bucket: NamedBlock): NamedBlock 
   );
 }
 
-/** SPEC §7's secure defaults, and the operational ones of the issue. */
+/** The secure defaults, and the operational ones. */
 export const checkSecurityDefaults: Check = (mod) => {
   const violations: string[] = [];
 
@@ -841,7 +868,7 @@ export const checkSecurityDefaults: Check = (mod) => {
       violations.push(`${t}: billing_mode must be PAY_PER_REQUEST`);
     }
     if (str(table.block, "hash_key") !== "pk" || str(table.block, "range_key") !== "sk") {
-      violations.push(`${t}: keys must be hash pk and range sk (SPEC §3)`);
+      violations.push(`${t}: keys must be hash pk and range sk`);
     }
     const attributes = nested(table.block, "attribute").map(
       (a) => `${str(a, "name")}:${str(a, "type")}`,
@@ -889,9 +916,15 @@ export const checkSecurityDefaults: Check = (mod) => {
       violations.push(`${group.address}: name must be /aws/lambda/<function_name>`);
     }
     if (isAsync(fn)) {
-      if (attr(lambda.block, "reserved_concurrent_executions") !== 1) {
+      const reserved = attr(lambda.block, "reserved_concurrent_executions");
+      const concurrency = variable(mod, "ingest_reserved_concurrency");
+      if (
+        reference(reserved) !== "var.ingest_reserved_concurrency" ||
+        attr(concurrency, "default") !== 1 ||
+        attr(concurrency, "nullable") === false
+      ) {
         violations.push(
-          `${where}: reserved_concurrent_executions must be 1 (one snapshot at a time)`,
+          `${where}: reserved_concurrent_executions must be var.ingest_reserved_concurrency, 1 by default (one snapshot at a time) and nullable (accounts at the 10-execution quota)`,
         );
       }
       const queue = failureQueue(mod, lambda);
@@ -953,7 +986,7 @@ function unreadablePolicies(mod: TfModule, role: NamedBlock, who: string): strin
   return violations;
 }
 
-function refersTo(value: unknown, address: string): boolean {
+export function refersTo(value: unknown, address: string): boolean {
   const ref = reference(value)?.replace(/\[\d+\]/g, "");
   return ref === address || (ref?.startsWith(`${address}.`) ?? false);
 }
@@ -1168,19 +1201,6 @@ export const checkInvokePermissions: Check = (mod) => {
   return violations;
 };
 
-export const ALL_CHECKS: Readonly<Record<string, Check>> = {
-  checkResourceTypes,
-  checkFunctions,
-  checkIamPolicies,
-  checkNoWildcards,
-  checkApi,
-  checkNotification,
-  checkSecurityDefaults,
-  checkEveryRole,
-  checkResourcePolicies,
-  checkInvokePermissions,
-};
-
 /**
  * Whether the bucket's policy denies every action to everyone, on the bucket and its objects,
  * under the given condition (e.g. `Bool aws:SecureTransport false`).
@@ -1209,4 +1229,20 @@ function bucketPolicyDeniesAll(
           sameSet(strList(c, "values") ?? [], values),
       ),
   );
+}
+
+/** The value of `${local.x}` as written in the module's locals (literal or expression). */
+export function localValue(mod: TfModule, value: unknown): unknown {
+  const ref = reference(value);
+  if (!ref?.startsWith("local.")) {
+    return value;
+  }
+  const name = ref.slice("local.".length);
+  const blocks = mod.json["locals"];
+  for (const block of Array.isArray(blocks) ? blocks.filter(isObject) : []) {
+    if (name in block) {
+      return block[name];
+    }
+  }
+  return undefined;
 }
