@@ -181,7 +181,7 @@ describe("the provider schema check (hashicorp/aws 6.25.0, offline)", () => {
       append(
         dir,
         "alarms.tf",
-        'resource "aws_sns_topic_subscription" "ops" {\n  topic_arn = "arn:aws:sns:eu-west-1:123456789012:ops"\n  protocol  = "email"\n  endpoint  = "ops@example.com"\n}',
+        'resource "aws_sns_topic_subscription" "ops" {\n  topic_arn = "arn:aws:sns:eu-west-1:000000000000:ops"\n  protocol  = "email"\n  endpoint  = "ops@example.com"\n}',
       ),
     );
     expect(checkProviderSchema(broken_, schema).violations).toEqual([

@@ -232,7 +232,7 @@ describe("event semantics", () => {
     await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
-        Key: "multi.CSV",
+        Key: "multi.tsv",
         Body: "multi-2,Upper,Peru,2003-03-03\n",
       }),
     );
@@ -251,7 +251,7 @@ describe("event semantics", () => {
           r.s3.bucket.name = "someone-elses-bucket";
         }),
         variant((r) => {
-          r.s3.object.key = "multi.CSV";
+          r.s3.object.key = "multi.tsv";
         }),
         variant((r) => {
           r.s3.object.key = "multi.csv.bak";
