@@ -1,8 +1,11 @@
 import {
   type Check,
+  checkAlarms,
   checkApi,
   checkEveryRole,
+  checkFirstApply,
   checkFunctions,
+  checkGatewayResponses,
   checkIamPolicies,
   checkInvokePermissions,
   checkNotification,
@@ -11,7 +14,6 @@ import {
   checkResourceTypes,
   checkSecurityDefaults,
 } from "./checks.ts";
-import { checkAlarms, checkFirstApply, checkGatewayResponses } from "./operations-checks.ts";
 import {
   checkProviderConstraint,
   checkProviderSchema,

@@ -1,9 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { FUNCTIONS, REPORTS_PREFIX } from "../../adapters-lambda/src/wiring.ts";
 import {
+  checkAlarms,
   checkApi,
   checkEveryRole,
+  checkFirstApply,
   checkFunctions,
+  checkGatewayResponses,
   checkIamPolicies,
   checkInvokePermissions,
   checkNotification,
@@ -29,7 +32,6 @@ import {
   variable,
   variableNames,
 } from "./load-module.ts";
-import { checkAlarms, checkFirstApply, checkGatewayResponses } from "./operations-checks.ts";
 import { MODULE_DIR } from "./paths.ts";
 
 let mod: TfModule;

@@ -6,9 +6,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ALL_CHECKS } from "./all-checks.ts";
 import {
   type Check,
+  checkAlarms,
   checkApi,
   checkEveryRole,
+  checkFirstApply,
   checkFunctions,
+  checkGatewayResponses,
   checkIamPolicies,
   checkInvokePermissions,
   checkNotification,
@@ -18,7 +21,6 @@ import {
 } from "./checks.ts";
 import { loadModule, type TfModule } from "./load-module.ts";
 import { append, copyModule, mutate, removeCopy } from "./mutate.ts";
-import { checkAlarms, checkFirstApply, checkGatewayResponses } from "./operations-checks.ts";
 import { MODULE_DIR } from "./paths.ts";
 
 interface Mutation {

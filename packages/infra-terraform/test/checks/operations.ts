@@ -5,22 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { GATEWAY_RESPONSES } from "../../adapters-lambda/src/http/gateway-responses.ts";
-import { PROBLEM_CONTENT_TYPE } from "../../adapters-lambda/src/http/problem.ts";
-import { INGEST_METRICS } from "../../adapters-lambda/src/observability/metrics.ts";
+import { GATEWAY_RESPONSES } from "../../../adapters-lambda/src/http/gateway-responses.ts";
+import { PROBLEM_CONTENT_TYPE } from "../../../adapters-lambda/src/http/problem.ts";
+import { INGEST_METRICS } from "../../../adapters-lambda/src/observability/metrics.ts";
 import {
   GATEWAY_RESPONSES_JSON,
   gatewayResponsesJson,
-} from "../scripts/write-gateway-responses.ts";
-import {
-  API_LOGGING,
-  type Check,
-  functionResource,
-  httpFunctions,
-  localValue,
-  onlyOne,
-  refersTo,
-} from "./checks.ts";
+} from "../../scripts/write-gateway-responses.ts";
 import {
   attr,
   isObject,
@@ -29,8 +20,17 @@ import {
   str,
   type TfModule,
   variable,
-} from "./load-module.ts";
-import { GATEWAY_RESPONSE_TYPES } from "./provider-values.ts";
+} from "../load-module.ts";
+import { GATEWAY_RESPONSE_TYPES } from "../provider-values.ts";
+import {
+  API_LOGGING,
+  type Check,
+  functionResource,
+  httpFunctions,
+  localValue,
+  onlyOne,
+  refersTo,
+} from "./module.ts";
 
 /** Functions that read a file: Terraform resolves a relative path from the working directory. */
 const FILE_FUNCTIONS =
