@@ -82,13 +82,38 @@ resource "aws_lambda_permission" "api_invoke_update_movie_rating" {
   source_arn    = "${aws_api_gateway_rest_api.movies.execution_arn}/*/PATCH/movies/*"
 }
 
+# --- API Gateway's own errors --------------------------------------------------------------------
+
+locals {
+  # Response type -> status code and problem+json template (with the request id), written from
+  # packages/adapters-lambda/src/http/gateway-responses.ts by scripts/write-gateway-responses.ts;
+  # the local gateway answers from the same table.
+  gateway_responses = jsondecode(file("${path.module}/gateway-responses.json"))
+}
+
+resource "aws_api_gateway_gateway_response" "problem" {
+  for_each = local.gateway_responses
+
+  rest_api_id   = aws_api_gateway_rest_api.movies.id
+  response_type = each.key
+  status_code   = each.value.status_code
+
+  response_parameters = {
+    "gatewayresponse.header.Content-Type" = "'application/problem+json'"
+  }
+
+  response_templates = {
+    "application/json" = each.value.template
+  }
+}
+
 # --- Deployment and stage -------------------------------------------------------------------
 
 resource "aws_api_gateway_deployment" "movies" {
   rest_api_id = aws_api_gateway_rest_api.movies.id
 
-  # A new deployment whenever a route, method or integration changes (whole resources, so that
-  # e.g. a changed authorization or integration URI redeploys too).
+  # A new deployment whenever a route, method, integration or gateway response changes (whole
+  # resources, so that e.g. a changed authorization or integration URI redeploys too).
   triggers = {
     redeployment = sha1(jsonencode([
       aws_api_gateway_resource.movies,
@@ -97,6 +122,7 @@ resource "aws_api_gateway_deployment" "movies" {
       aws_api_gateway_integration.get_movie,
       aws_api_gateway_method.update_movie_rating,
       aws_api_gateway_integration.update_movie_rating,
+      aws_api_gateway_gateway_response.problem,
     ]))
   }
 
@@ -118,6 +144,7 @@ resource "aws_cloudwatch_log_group" "api_execution" {
 }
 
 # Region-wide: the role API Gateway uses to write the logs of every REST API in this region.
+# Only with var.manage_api_gateway_account (off by default, see the README).
 resource "aws_api_gateway_account" "this" {
   count = var.manage_api_gateway_account ? 1 : 0
 
@@ -132,28 +159,33 @@ resource "aws_api_gateway_stage" "live" {
   stage_name           = var.api_stage_name
   xray_tracing_enabled = true
 
-  access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.api_access.arn
-    format = jsonencode({
-      requestId          = "$context.requestId"
-      extendedRequestId  = "$context.extendedRequestId"
-      requestTime        = "$context.requestTime"
-      sourceIp           = "$context.identity.sourceIp"
-      caller             = "$context.identity.caller"
-      userArn            = "$context.identity.userArn"
-      httpMethod         = "$context.httpMethod"
-      resourcePath       = "$context.resourcePath"
-      path               = "$context.path"
-      protocol           = "$context.protocol"
-      status             = "$context.status"
-      responseLength     = "$context.responseLength"
-      responseLatency    = "$context.responseLatency"
-      integrationLatency = "$context.integration.latency"
-      integrationStatus  = "$context.integration.status"
-      integrationError   = "$context.integration.error"
-      errorMessage       = "$context.error.message"
-      xrayTraceId        = "$context.xrayTraceId"
-    })
+  # Stage logs need the region's API Gateway CloudWatch role (local.api_logging, main.tf).
+  dynamic "access_log_settings" {
+    for_each = local.api_logging ? [aws_cloudwatch_log_group.api_access.arn] : []
+
+    content {
+      destination_arn = access_log_settings.value
+      format = jsonencode({
+        requestId          = "$context.requestId"
+        extendedRequestId  = "$context.extendedRequestId"
+        requestTime        = "$context.requestTime"
+        sourceIp           = "$context.identity.sourceIp"
+        caller             = "$context.identity.caller"
+        userArn            = "$context.identity.userArn"
+        httpMethod         = "$context.httpMethod"
+        resourcePath       = "$context.resourcePath"
+        path               = "$context.path"
+        protocol           = "$context.protocol"
+        status             = "$context.status"
+        responseLength     = "$context.responseLength"
+        responseLatency    = "$context.responseLatency"
+        integrationLatency = "$context.integration.latency"
+        integrationStatus  = "$context.integration.status"
+        integrationError   = "$context.integration.error"
+        errorMessage       = "$context.error.message"
+        xrayTraceId        = "$context.xrayTraceId"
+      })
+    }
   }
 
   depends_on = [
@@ -169,7 +201,7 @@ resource "aws_api_gateway_method_settings" "all" {
 
   settings {
     metrics_enabled        = true
-    logging_level          = "ERROR"
+    logging_level          = local.api_logging ? "ERROR" : "OFF"
     data_trace_enabled     = false
     throttling_rate_limit  = var.api_throttling_rate_limit
     throttling_burst_limit = var.api_throttling_burst_limit

@@ -1,4 +1,4 @@
-# The bucket that receives the movie-infos CSV snapshots (SPEC §4.1) and the ingest reports
+# The bucket that receives the movie-infos CSV snapshots and the ingest reports
 # (under reports/, never a .csv key). Private, encrypted, versioned, TLS only.
 
 resource "aws_s3_bucket" "movie_infos" {

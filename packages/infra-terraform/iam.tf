@@ -19,7 +19,7 @@ data "aws_iam_policy_document" "lambda_assume_role" {
 # --- ingest-movie-infos -----------------------------------------------------------------------
 
 resource "aws_iam_role" "ingest_movie_infos" {
-  name               = "${var.name_prefix}-ingest-movie-infos"
+  name               = "${var.name_prefix}-ingest-movie-infos-${local.role_suffix}"
   description        = "Execution role of the ingest-movie-infos function."
   assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
 }
@@ -77,7 +77,7 @@ resource "aws_iam_role_policy" "ingest_movie_infos" {
 # --- update-movie-rating ----------------------------------------------------------------------
 
 resource "aws_iam_role" "update_movie_rating" {
-  name               = "${var.name_prefix}-update-movie-rating"
+  name               = "${var.name_prefix}-update-movie-rating-${local.role_suffix}"
   description        = "Execution role of the update-movie-rating function."
   assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
 }
@@ -115,7 +115,7 @@ resource "aws_iam_role_policy" "update_movie_rating" {
 # --- get-movie --------------------------------------------------------------------------------
 
 resource "aws_iam_role" "get_movie" {
-  name               = "${var.name_prefix}-get-movie"
+  name               = "${var.name_prefix}-get-movie-${local.role_suffix}"
   description        = "Execution role of the get-movie function."
   assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
 }
@@ -167,7 +167,7 @@ data "aws_iam_policy_document" "api_gateway_assume_role" {
 resource "aws_iam_role" "api_gateway_cloudwatch" {
   count = var.manage_api_gateway_account ? 1 : 0
 
-  name               = "${var.name_prefix}-api-gateway-cloudwatch"
+  name               = "${var.name_prefix}-api-gateway-cloudwatch-${local.role_suffix}"
   description        = "Lets API Gateway write stage access and execution logs in this region."
   assume_role_policy = data.aws_iam_policy_document.api_gateway_assume_role.json
 }

@@ -1,4 +1,4 @@
-# The one table (SPEC §3): generic pk/sk keys, ElectroDB entities MovieInfo, MovieRating and the
+# The one table: generic pk/sk keys, ElectroDB entities MovieInfo, MovieRating and the
 # ingest bookkeeping live in it; no secondary index.
 
 resource "aws_dynamodb_table" "movies" {

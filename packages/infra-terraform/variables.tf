@@ -82,13 +82,24 @@ variable "log_level" {
 }
 
 variable "lambda_dist_dir" {
-  description = "Directory holding the function zips built by `pnpm --filter @movies/adapters-lambda build`, relative to the directory terraform runs in (this one) or absolute."
+  description = "Directory holding the function zips built by `pnpm --filter @movies/adapters-lambda build`. Null: the adapters package's dist/ next to this module (works as a child module too). Otherwise absolute, or relative to the directory terraform runs in."
   type        = string
-  default     = "../adapters-lambda/dist"
+  default     = null
 
   validation {
-    condition     = length(trimspace(var.lambda_dist_dir)) > 0 && !endswith(var.lambda_dist_dir, "/")
-    error_message = "lambda_dist_dir must be a non-empty path without a trailing '/'."
+    condition     = var.lambda_dist_dir == null ? true : length(trimspace(var.lambda_dist_dir)) > 0 && !endswith(var.lambda_dist_dir, "/")
+    error_message = "lambda_dist_dir must be null or a non-empty path without a trailing '/'."
+  }
+}
+
+variable "ingest_reserved_concurrency" {
+  description = "Reserved concurrency of the ingest function: 1 processes snapshots one at a time. Null reserves none, for accounts still at the new-account quota of 10 concurrent executions (Lambda keeps 10 unreserved, so any reservation fails there)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.ingest_reserved_concurrency == null ? true : var.ingest_reserved_concurrency >= 1 && floor(var.ingest_reserved_concurrency) == var.ingest_reserved_concurrency
+    error_message = "ingest_reserved_concurrency must be null or a whole number of at least 1."
   }
 }
 
@@ -170,15 +181,26 @@ variable "api_throttling_burst_limit" {
 }
 
 variable "manage_api_gateway_account" {
-  description = "Set the region's API Gateway account CloudWatch role (needed once per account and region for stage logging). Set to false when the account already has one: the setting is region-wide and destroying it resets it for every API."
+  description = "Set the region's API Gateway account CloudWatch role, which stage logging needs once per account and region, and turn the stage's logs on. Off by default: the setting is region-wide (it replaces the role every other API in the region logs through) and destroying it resets it."
   type        = bool
-  default     = true
+  default     = false
 }
 
-variable "ingest_failure_alarm_actions" {
-  description = "ARNs (e.g. SNS topics) notified when an ingest event lands in the failure queue. Empty: the alarm only changes state."
-  type        = list(string)
-  default     = []
+variable "api_stage_logging" {
+  description = "Turn the stage's access and execution logs on in a region whose API Gateway account setting already has a CloudWatch role (`aws apigateway get-account` shows a cloudwatchRoleArn). Not needed with manage_api_gateway_account = true."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic every alarm of the stack notifies when it fires and when it recovers. Null: the alarms only change state (visible in the CloudWatch console)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_arn == null ? true : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]{1,256}$", var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be null or an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)."
+  }
 }
 
 variable "noncurrent_version_expiration_days" {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { round } from "./lib.ts";
 import { measureHttpGet, measureWarmApi } from "./measure-api.ts";
-import { buildBundles, measureImports } from "./measure-bundles.ts";
+import { buildBundles, measureImports, measureSourceMapCost } from "./measure-bundles.ts";
 import { measureCpu } from "./measure-cpu.ts";
 import { measureIngestVsRaw } from "./measure-ingest.ts";
 import { measureRss } from "./measure-rss.ts";
@@ -159,6 +159,18 @@ async function main(): Promise<void> {
       }
       for (const [name, ms] of Object.entries(imports.medianMs)) figures[`import_ms_${name}`] = ms;
       for (const [name, kb] of Object.entries(bundles.zipKb)) figures[`zip_kb_${name}`] = kb;
+      const maps = await measureSourceMapCost(
+        services,
+        bundles,
+        sizes.importRuns,
+        args.smoke ? 0 : 1,
+      );
+      for (const [name, ms] of Object.entries(maps.withMs)) {
+        figures[`import_ms_sourcemaps_${name}`] = ms;
+      }
+      for (const [name, ratio] of Object.entries(maps.ratios)) {
+        figures[`sourcemaps_import_ratio_${name}`] = ratio;
+      }
     });
     await step("rss", async () => {
       if (!bundles) return;

@@ -64,6 +64,57 @@ process.stdout.write(${JSON.stringify(RESULT_MARK)} + JSON.stringify({ ms }) + "
 process.exit(0);
 `;
 
+/** Milliseconds one fresh process takes to import a bundle. */
+async function importOnce(entry: string, env: Record<string, string>): Promise<number> {
+  const run = await runNode(["--input-type=module", "-e", IMPORT_SCRIPT], {
+    env: { ...env, BENCH_IMPORT_URL: pathToFileURL(entry).href },
+  });
+  const line = run.stdout.split("\n").find((l) => l.startsWith(RESULT_MARK)) ?? "";
+  return (JSON.parse(line.slice(RESULT_MARK.length)) as { ms: number }).ms;
+}
+
+/** What the deployed functions set (infra-terraform's functions.tf): stack traces through the maps. */
+export const SOURCE_MAPS_NODE_OPTIONS = "--enable-source-maps";
+
+export interface SourceMapFigures {
+  /** Function -> median import ms with source maps on. */
+  readonly withMs: Readonly<Record<string, number>>;
+  /** Function -> median import ms with source maps on over off, measured alike. */
+  readonly ratios: Readonly<Record<string, number>>;
+}
+
+/**
+ * The init cost of NODE_OPTIONS=--enable-source-maps: each function bundle imported in fresh
+ * processes with and without it, alternately, so that noise hits both sides alike.
+ */
+export async function measureSourceMapCost(
+  services: BenchServices,
+  bundles: Bundles,
+  runs: number,
+  warmupRuns = 1,
+): Promise<SourceMapFigures> {
+  const env = functionEnv(services, "bench-import");
+  const names = FUNCTIONS.map((f) => f.name);
+  const off: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const on: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = -warmupRuns; i < runs; i++) {
+    for (const name of names) {
+      const entry = bundles.entries[name] as string;
+      const withoutMs = await importOnce(entry, env);
+      const withMs = await importOnce(entry, { ...env, NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS });
+      if (i >= 0) {
+        off[name]?.push(withoutMs);
+        on[name]?.push(withMs);
+      }
+    }
+  }
+  const withMs = Object.fromEntries(names.map((n) => [n, round(median(on[n] ?? []), 2)]));
+  const ratios = Object.fromEntries(
+    names.map((n) => [n, round(median(on[n] ?? []) / median(off[n] ?? []), 3)]),
+  );
+  return { withMs, ratios };
+}
+
 export interface ImportFigures {
   readonly ratios: Readonly<Record<string, number>>;
   readonly medianMs: Readonly<Record<string, number>>;
@@ -84,12 +135,7 @@ export async function measureImports(
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = -warmupRuns; i < runs; i++) {
     for (const name of names) {
-      const url = pathToFileURL(bundles.entries[name] as string).href;
-      const run = await runNode(["--input-type=module", "-e", IMPORT_SCRIPT], {
-        env: { ...env, BENCH_IMPORT_URL: url },
-      });
-      const line = run.stdout.split("\n").find((l) => l.startsWith(RESULT_MARK)) ?? "";
-      const { ms } = JSON.parse(line.slice(RESULT_MARK.length)) as { ms: number };
+      const ms = await importOnce(bundles.entries[name] as string, env);
       if (i >= 0) samples[name]?.push(ms);
     }
   }

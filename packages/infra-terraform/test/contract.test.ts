@@ -1,9 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { FUNCTIONS, REPORTS_PREFIX } from "../../adapters-lambda/src/wiring.ts";
 import {
+  checkAlarms,
   checkApi,
   checkEveryRole,
+  checkFirstApply,
   checkFunctions,
+  checkGatewayResponses,
   checkIamPolicies,
   checkInvokePermissions,
   checkNotification,
@@ -12,6 +15,8 @@ import {
   checkResourceTypes,
   checkSecurityDefaults,
   functionResource,
+  localValue,
+  NODE_OPTIONS,
   REQUIRED_RESOURCE_TYPES,
 } from "./checks.ts";
 import {
@@ -35,7 +40,7 @@ beforeAll(async () => {
   mod = await loadModule(MODULE_DIR);
 });
 
-describe("the Terraform module agrees with wiring.ts and SPEC §7", () => {
+describe("the Terraform module agrees with wiring.ts and its defaults", () => {
   it("is split into readable files by concern", () => {
     for (const file of [
       "versions.tf",
@@ -51,12 +56,12 @@ describe("the Terraform module agrees with wiring.ts and SPEC §7", () => {
     }
   });
 
-  it("pins Terraform and the AWS provider to the current major", () => {
+  it("pins Terraform, and the AWS provider from the first 6.x release that takes nodejs24.x to the next major", () => {
     const terraform = attr(mod.json, "terraform");
     const settings = Array.isArray(terraform) && isObject(terraform[0]) ? terraform[0] : undefined;
     expect(str(settings, "required_version")).toMatch(/>=\s*1\.\d+/);
     expect(single(settings, "required_providers")).toEqual({
-      aws: { source: "hashicorp/aws", version: "~> 6.0" },
+      aws: { source: "hashicorp/aws", version: ">= 6.19.0, < 7.0.0" },
     });
   });
 
@@ -142,15 +147,43 @@ describe("the Terraform module agrees with wiring.ts and SPEC §7", () => {
       "ingest_timeout_seconds",
       "api_throttling_rate_limit",
       "api_throttling_burst_limit",
+      "ingest_reserved_concurrency",
+      "alarm_sns_topic_arn",
     ]) {
       expect(single(variable(mod, name), "validation"), name).toBeDefined();
     }
     const defaults = (name: string) => attr(variable(mod, name), "default");
     expect(defaults("patch_authorization")).toBe("AWS_IAM");
     expect(defaults("table_deletion_protection")).toBe(true);
-    expect(defaults("lambda_dist_dir")).toBe("../adapters-lambda/dist");
+    expect(defaults("lambda_dist_dir")).toBe(null);
+    expect(defaults("ingest_reserved_concurrency")).toBe(1);
+    expect(defaults("manage_api_gateway_account")).toBe(false);
+    expect(defaults("alarm_sns_topic_arn")).toBe(null);
     expect(defaults("ingest_memory_mb")).toBe(1769);
     expect(defaults("ingest_timeout_seconds")).toBe(900);
+  });
+
+  it("applies first time in a fresh account: region-unique role names, module-relative files, the region's API Gateway setting left alone", () => {
+    expect(checkFirstApply(mod)).toEqual([]);
+  });
+
+  it("answers every error API Gateway produces itself with the problem of GATEWAY_RESPONSES", () => {
+    expect(checkGatewayResponses(mod)).toEqual([]);
+  });
+
+  it("alarms on the failure queue, failed ingests, API 5xx, throttled requests and throttled functions", () => {
+    expect(checkAlarms(mod)).toEqual([]);
+  });
+
+  it("turns source maps on in every function", () => {
+    for (const fn of FUNCTIONS) {
+      const env = single(functionResource(mod, fn)?.block, "environment");
+      const variables = attr(env, "variables");
+      expect(isObject(variables) && localValue(mod, variables["NODE_OPTIONS"]), fn.name).toBe(
+        NODE_OPTIONS,
+      );
+    }
+    expect(checkFunctions(mod)).toEqual([]);
   });
 
   it("keeps the ingest on-failure destination and the X-Ray/JSON logging on every function", () => {

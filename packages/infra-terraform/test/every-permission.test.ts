@@ -7,7 +7,7 @@
  * copy must make the checks report a violation, where the module as it is reports none.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { ALL_CHECKS } from "./checks.ts";
+import { ALL_CHECKS } from "./all-checks.ts";
 import { type HclObject, isObject, loadModule, type TfModule } from "./load-module.ts";
 import { MODULE_DIR } from "./paths.ts";
 

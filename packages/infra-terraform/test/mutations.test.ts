@@ -3,12 +3,15 @@
  * the check that guards it to report that specific violation.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { ALL_CHECKS } from "./all-checks.ts";
 import {
-  ALL_CHECKS,
   type Check,
+  checkAlarms,
   checkApi,
   checkEveryRole,
+  checkFirstApply,
   checkFunctions,
+  checkGatewayResponses,
   checkIamPolicies,
   checkInvokePermissions,
   checkNotification,
@@ -29,6 +32,9 @@ interface Mutation {
   /** A violation the check must report (exact text). */
   readonly expected: string;
 }
+
+const RESERVED_CONCURRENCY =
+  "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): reserved_concurrent_executions must be var.ingest_reserved_concurrency, 1 by default (one snapshot at a time) and nullable (accounts at the 10-execution quota)";
 
 const MUTATIONS: readonly Mutation[] = [
   {
@@ -198,11 +204,18 @@ const MUTATIONS: readonly Mutation[] = [
   {
     title: "the ingest allowed to run concurrently",
     file: "functions.tf",
-    from: "  reserved_concurrent_executions = 1\n",
+    from: "  reserved_concurrent_executions = var.ingest_reserved_concurrency\n",
     to: "",
     check: checkSecurityDefaults,
-    expected:
-      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): reserved_concurrent_executions must be 1 (one snapshot at a time)",
+    expected: RESERVED_CONCURRENCY,
+  },
+  {
+    title: "the ingest's reserved concurrency off by default",
+    file: "variables.tf",
+    from: '(Lambda keeps 10 unreserved, so any reservation fails there)."\n  type        = number\n  default     = 1\n',
+    to: '(Lambda keeps 10 unreserved, so any reservation fails there)."\n  type        = number\n  default     = null\n',
+    check: checkSecurityDefaults,
+    expected: RESERVED_CONCURRENCY,
   },
   {
     title: "the ingest on-failure destination removed",
@@ -241,10 +254,10 @@ const MUTATIONS: readonly Mutation[] = [
   {
     title: "a zip name that is not wiring's",
     file: "functions.tf",
-    from: `filename         = "\${var.lambda_dist_dir}/get-movie.zip"`,
-    to: `filename         = "\${var.lambda_dist_dir}/get_movie.zip"`,
+    from: `filename         = "\${local.lambda_dist_dir}/get-movie.zip"`,
+    to: `filename         = "\${local.lambda_dist_dir}/get_movie.zip"`,
     check: checkFunctions,
-    expected: `get-movie (aws_lambda_function.get_movie): filename \${var.lambda_dist_dir}/get_movie.zip, expected \${var.lambda_dist_dir}/get-movie.zip (wiring zip dist/get-movie.zip)`,
+    expected: `get-movie (aws_lambda_function.get_movie): filename \${local.lambda_dist_dir}/get_movie.zip, expected \${local.lambda_dist_dir}/get-movie.zip (wiring zip dist/get-movie.zip)`,
   },
   {
     title: "a local-stack endpoint leaking into the deployed environment",
@@ -292,6 +305,138 @@ const MUTATIONS: readonly Mutation[] = [
   },
 ];
 
+/** The mutations of what an operator meets: first apply, gateway errors, alarms, source maps. */
+const OPERATIONS: readonly Mutation[] = [
+  {
+    title: "a role name without the region (a second region of the account collides)",
+    file: "iam.tf",
+    from: `name               = "\${var.name_prefix}-get-movie-\${local.role_suffix}"`,
+    to: `name               = "\${var.name_prefix}-get-movie"`,
+    check: checkFirstApply,
+    expected: `aws_iam_role.get_movie: name "\${var.name_prefix}-get-movie" must carry the region (IAM role names are account-wide)`,
+  },
+  {
+    title: "the zips read relative to the working directory",
+    file: "main.tf",
+    from: `"\${path.module}/../adapters-lambda/dist"`,
+    to: `"../adapters-lambda/dist"`,
+    check: checkFirstApply,
+    expected: `local.lambda_dist_dir must default to a directory under \${path.module}, found \${coalesce(var.lambda_dist_dir, "../adapters-lambda/dist")}`,
+  },
+  {
+    title: "the gateway responses read relative to the working directory",
+    file: "api.tf",
+    from: `file("\${path.module}/gateway-responses.json")`,
+    to: `file("gateway-responses.json")`,
+    check: checkFirstApply,
+    expected: `reads "gateway-responses.json" relative to the working directory: start it with \${path.module}/ (the module may be a child)`,
+  },
+  {
+    title: "the region's API Gateway account setting taken over by default",
+    file: "variables.tf",
+    from: 'and destroying it resets it."\n  type        = bool\n  default     = false',
+    to: 'and destroying it resets it."\n  type        = bool\n  default     = true',
+    check: checkFirstApply,
+    expected:
+      "variable manage_api_gateway_account must default to false (the setting is region-wide)",
+  },
+  {
+    title: "stage logs on where no CloudWatch role may be set",
+    file: "main.tf",
+    from: "api_logging = var.manage_api_gateway_account || var.api_stage_logging",
+    to: "api_logging = true",
+    check: checkFirstApply,
+    expected:
+      "local.api_logging must be var.manage_api_gateway_account || var.api_stage_logging (logs need the role)",
+  },
+  {
+    title: "execution logs on regardless of the role",
+    file: "api.tf",
+    from: `logging_level          = local.api_logging ? "ERROR" : "OFF"`,
+    to: `logging_level          = "ERROR"`,
+    check: checkApi,
+    expected:
+      "aws_api_gateway_method_settings.all: logging_level must be ERROR when local.api_logging, else OFF",
+  },
+  {
+    title: "gateway errors sent as JSON, not problem+json",
+    file: "api.tf",
+    from: `"'application/problem+json'"`,
+    to: `"'application/json'"`,
+    check: checkGatewayResponses,
+    expected:
+      "aws_api_gateway_gateway_response.problem: the Content-Type header must be application/problem+json",
+  },
+  {
+    title: "gateway-responses.json edited by hand",
+    file: "gateway-responses.json",
+    from: `"THROTTLED": {\n    "status_code": "429"`,
+    to: `"THROTTLED": {\n    "status_code": "503"`,
+    check: checkGatewayResponses,
+    expected:
+      "gateway-responses.json differs from GATEWAY_RESPONSES (src/http/gateway-responses.ts): run node packages/infra-terraform/scripts/write-gateway-responses.ts",
+  },
+  {
+    title: "a gateway response change that would not redeploy",
+    file: "api.tf",
+    from: "      aws_api_gateway_gateway_response.problem,\n",
+    to: "",
+    check: checkApi,
+    expected:
+      "aws_api_gateway_deployment.movies: triggers do not cover aws_api_gateway_gateway_response.problem, so changing it would not redeploy",
+  },
+  {
+    title: "the failed-ingest alarm on a metric the ingest does not publish",
+    file: "alarms.tf",
+    from: 'metric_name         = "IngestsFailed"',
+    to: 'metric_name         = "IngestFailures"',
+    check: checkAlarms,
+    expected: `no alarm on failed ingests: Movies IngestsFailed {"service":"movies"}`,
+  },
+  {
+    title: "the API alarm on 4xx instead of 5xx",
+    file: "alarms.tf",
+    from: 'metric_name         = "5XXError"',
+    to: 'metric_name         = "4XXError"',
+    check: checkAlarms,
+    expected: `no alarm on API 5xx: AWS/ApiGateway 5XXError {"ApiName":"\${aws_api_gateway_rest_api.movies.name}","Stage":"\${aws_api_gateway_stage.live.stage_name}"}`,
+  },
+  {
+    title: "the throttled-requests filter counting another status",
+    file: "alarms.tf",
+    from: `pattern        = "{ $.status = \\"429\\" }"`,
+    to: `pattern        = "{ $.status = \\"403\\" }"`,
+    check: checkAlarms,
+    expected:
+      "no alarm on throttled API requests: a metric filter counting status 429 in the access log, and an alarm on its metric",
+  },
+  {
+    title: "a function's throttles unwatched",
+    file: "alarms.tf",
+    from: '    "get-movie"           = aws_lambda_function.get_movie.function_name\n',
+    to: "",
+    check: checkAlarms,
+    expected: "no alarm on Lambda Throttles of get-movie",
+  },
+  {
+    title: "an alarm that does not say when it recovers",
+    file: "alarms.tf",
+    from: '  threshold           = 0\n  treat_missing_data  = "notBreaching"\n  alarm_actions       = local.alarm_actions\n  ok_actions          = local.alarm_actions\n}\n\nresource "aws_cloudwatch_metric_alarm" "api_5xx"',
+    to: '  threshold           = 0\n  treat_missing_data  = "notBreaching"\n  alarm_actions       = local.alarm_actions\n}\n\nresource "aws_cloudwatch_metric_alarm" "api_5xx"',
+    check: checkAlarms,
+    expected: `aws_cloudwatch_metric_alarm.ingests_failed: ok_actions must be \${local.alarm_actions}`,
+  },
+  {
+    title: "source maps off in a function",
+    file: "functions.tf",
+    from: "      MOVIES_TABLE  = aws_dynamodb_table.movies.name\n      MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n      NODE_OPTIONS  = local.node_options\n",
+    to: "      MOVIES_TABLE  = aws_dynamodb_table.movies.name\n      MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n",
+    check: checkFunctions,
+    expected:
+      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): environment NODE_OPTIONS must be --enable-source-maps (stack traces point at the sources)",
+  },
+];
+
 let copy: string | undefined;
 
 afterEach(async () => {
@@ -317,7 +462,7 @@ describe("the contract checks catch a broken module", () => {
     expect(allViolations(mod)).toEqual([]);
   });
 
-  it.each(MUTATIONS)("$title", async ({ file, from, to, check, expected }) => {
+  it.each([...MUTATIONS, ...OPERATIONS])("$title", async ({ file, from, to, check, expected }) => {
     const mod = await brokenCopy((dir) => mutate(dir, file, from, to));
     expect(check(mod)).toContain(expected);
   });

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FUNCTIONS } from "../../adapters-lambda/src/wiring.ts";
-import { expectedZipPath, functionResource } from "./checks.ts";
+import { expectedZipPath, functionResource, localValue } from "./checks.ts";
 import { attr, loadModule, type TfModule, variable } from "./load-module.ts";
 import { ADAPTERS_DIR, MODULE_DIR } from "./paths.ts";
 
@@ -14,16 +14,20 @@ beforeAll(async () => {
 });
 
 describe("the zips the module deploys", () => {
-  it("are wiring.ts's zips: the same file names, and lambda_dist_dir's default is their directory", () => {
-    const distDir = attr(variable(mod, "lambda_dist_dir"), "default");
-    expect(typeof distDir).toBe("string");
+  it("are wiring.ts's zips: the same file names, and by default read from the adapters package next to the module", () => {
+    const local = /^\$\{coalesce\(var\.lambda_dist_dir, "\$\{path\.module\}\/([^"]+)"\)\}$/.exec(
+      String(localValue(mod, `\${local.lambda_dist_dir}`)),
+    );
+    expect(attr(variable(mod, "lambda_dist_dir"), "default")).toBe(null);
+    const distDir = local?.[1];
+    expect(distDir).toBeDefined();
     for (const fn of FUNCTIONS) {
       const lambda = functionResource(mod, fn);
       expect(attr(lambda?.block, "filename"), fn.name).toBe(expectedZipPath(fn));
       expect(attr(lambda?.block, "source_code_hash"), fn.name).toBe(
         `\${filebase64sha256("${expectedZipPath(fn)}")}`,
       );
-      // Terraform runs in this directory: the default resolves to the adapters package's zip.
+      // path.module is this directory: the default resolves to the adapters package's zip.
       const deployed = path.resolve(MODULE_DIR, String(distDir), path.basename(fn.zip));
       expect(deployed, fn.name).toBe(path.resolve(ADAPTERS_DIR, fn.zip));
     }

@@ -8,13 +8,15 @@ import { httpBodyLimit } from "../http/http-body-limit.ts";
 import { httpJsonContentType } from "../http/http-json-content-type.ts";
 import { httpProblems } from "../http/http-problems.ts";
 import { jsonResponse } from "../http/problem.ts";
+import { logMovieId } from "../observability/log-movie-id.ts";
 
-// PATCH /movies/{movie_id} (SPEC §4.2). Built once per cold start.
+// PATCH /movies/{movie_id}. Built once per cold start.
 const BODY_LIMIT_BYTES = 16 * 1024;
 const { logger, store } = coldStart(process.env);
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMovieId(logger))
   .use(httpProblems(logger))
   .use(httpBodyLimit(BODY_LIMIT_BYTES))
   .use(httpJsonContentType())

@@ -31,7 +31,8 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
   };
 }
 
-const TYPE_PREFIX = "urn:movies:problem:";
+/** Every problem type of the API is a URN under this prefix. */
+export const TYPE_PREFIX = "urn:movies:problem:";
 
 export const problems = {
   invalidInput: (errors: readonly FieldError[]): Problem => ({

@@ -6,3 +6,6 @@ export type { Metrics };
 export function createMetrics(): Metrics {
   return new Metrics({ namespace: "Movies", serviceName: "movies" });
 }
+
+/** Metric names the ingest publishes; the Terraform alarms watch the same names. */
+export const INGEST_METRICS = { failed: "IngestsFailed" } as const;

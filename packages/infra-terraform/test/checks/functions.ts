@@ -1,0 +1,145 @@
+/** The functions: one per wiring entry, with its runtime, zip, handler, environment, role and limits. */
+import { ENV, FUNCTIONS } from "../../../adapters-lambda/src/wiring.ts";
+import {
+  attr,
+  isObject,
+  reference,
+  resolved,
+  resources,
+  resourceTypes,
+  single,
+  str,
+  strList,
+} from "../load-module.ts";
+import {
+  ARCHITECTURE,
+  type Check,
+  expectedFunctionName,
+  expectedZipPath,
+  functionResource,
+  HANDLER,
+  isAsync,
+  localValue,
+  NODE_OPTIONS,
+  positive,
+  REQUIRED_RESOURCE_TYPES,
+  RUNTIME,
+  referenced,
+  sameSet,
+} from "./module.ts";
+
+export const API_GATEWAY_TIMEOUT_SECONDS = 29;
+
+/** Every resource type of the seed's action plan is present. */
+export const checkResourceTypes: Check = (mod) => {
+  const counts = resourceTypes(mod);
+  return REQUIRED_RESOURCE_TYPES.flatMap(([type, atLeast]) => {
+    const count = counts.get(type) ?? 0;
+    return count >= atLeast
+      ? []
+      : [`resource type ${type}: expected at least ${atLeast}, found ${count}`];
+  });
+};
+
+/** One function per wiring entry, with its runtime, zip, handler, environment, role and limits. */
+export const checkFunctions: Check = (mod) => {
+  const violations: string[] = [];
+  const all = resources(mod, "aws_lambda_function");
+  if (all.length !== FUNCTIONS.length) {
+    violations.push(
+      `expected ${FUNCTIONS.length} aws_lambda_function (wiring.ts), found ${all.length}`,
+    );
+  }
+  const roles = new Map<string, string>();
+  for (const fn of FUNCTIONS) {
+    const lambda = functionResource(mod, fn);
+    if (!lambda) {
+      violations.push(
+        `${fn.name}: no single aws_lambda_function with function_name ${expectedFunctionName(fn)}`,
+      );
+      continue;
+    }
+    const b = lambda.block;
+    const where = `${fn.name} (${lambda.address})`;
+    if (str(b, "runtime") !== RUNTIME) {
+      violations.push(`${where}: runtime ${String(attr(b, "runtime"))}, expected ${RUNTIME}`);
+    }
+    const architectures = strList(b, "architectures");
+    if (!architectures || !sameSet(architectures, [ARCHITECTURE])) {
+      violations.push(
+        `${where}: architectures ${JSON.stringify(attr(b, "architectures"))}, expected ["${ARCHITECTURE}"]`,
+      );
+    }
+    if (str(b, "handler") !== HANDLER) {
+      violations.push(`${where}: handler ${String(attr(b, "handler"))}, expected ${HANDLER}`);
+    }
+    const zip = expectedZipPath(fn);
+    if (str(b, "filename") !== zip) {
+      violations.push(
+        `${where}: filename ${String(attr(b, "filename"))}, expected ${zip} (wiring zip ${fn.zip})`,
+      );
+    }
+    const hash = `\${filebase64sha256("${zip}")}`;
+    if (str(b, "source_code_hash") !== hash) {
+      violations.push(
+        `${where}: source_code_hash ${String(attr(b, "source_code_hash"))}, expected ${hash}`,
+      );
+    }
+
+    const variables = attr(single(b, "environment"), "variables");
+    const env = isObject(variables) ? variables : {};
+    const table = referenced(mod, env[ENV.table], "aws_dynamodb_table", ["name", "id"]);
+    if (!table) {
+      violations.push(`${where}: environment ${ENV.table} must be the table's name`);
+    }
+    const bucket = referenced(mod, env[ENV.bucket], "aws_s3_bucket", ["bucket", "id"]);
+    if (fn.bucketGrants.length > 0 ? !bucket : ENV.bucket in env && !bucket) {
+      violations.push(`${where}: environment ${ENV.bucket} must be the bucket's name`);
+    }
+    if (localValue(mod, env["NODE_OPTIONS"]) !== NODE_OPTIONS) {
+      violations.push(
+        `${where}: environment NODE_OPTIONS must be ${NODE_OPTIONS} (stack traces point at the sources)`,
+      );
+    }
+    for (const localOnly of [ENV.dynamoEndpoint, ENV.s3Endpoint]) {
+      if (localOnly in env) {
+        violations.push(`${where}: environment ${localOnly} is for the local stack only`);
+      }
+    }
+
+    const role = reference(attr(b, "role"));
+    const roleMatch = role && /^aws_iam_role\.([\w-]+)\.arn$/.exec(role);
+    if (!roleMatch?.[1]) {
+      violations.push(`${where}: role must be an aws_iam_role of this module (.arn)`);
+    } else {
+      const other = roles.get(roleMatch[1]);
+      if (other) {
+        violations.push(`${where}: shares its role aws_iam_role.${roleMatch[1]} with ${other}`);
+      }
+      roles.set(roleMatch[1], fn.name);
+    }
+
+    const memory = resolved(mod, attr(b, "memory_size"));
+    const timeout = resolved(mod, attr(b, "timeout"));
+    if (isAsync(fn)) {
+      if (memory !== 1769) {
+        violations.push(`${where}: memory_size by default ${String(memory)}, expected 1769`);
+      }
+      if (timeout !== 900) {
+        violations.push(`${where}: timeout by default ${String(timeout)}, expected 900`);
+      }
+    } else {
+      if (!positive(timeout) || (timeout as number) >= API_GATEWAY_TIMEOUT_SECONDS) {
+        violations.push(
+          `${where}: timeout by default ${String(timeout)}, must be below API Gateway's ${API_GATEWAY_TIMEOUT_SECONDS} s`,
+        );
+      }
+      if (!positive(memory) || (memory as number) > 1024) {
+        violations.push(
+          `${where}: memory_size by default ${String(memory)}, expected a modest 128 to 1024 MB`,
+        );
+      }
+    }
+  }
+  return violations;
+};

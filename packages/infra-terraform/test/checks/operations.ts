@@ -1,0 +1,281 @@
+/**
+ * Checks of what an operator meets: the first apply in a fresh account (names unique per account
+ * and region, no region-wide setting taken over by default, paths that hold in a child module),
+ * API Gateway's own errors as problems, and the alarms.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { GATEWAY_RESPONSES } from "../../../adapters-lambda/src/http/gateway-responses.ts";
+import { PROBLEM_CONTENT_TYPE } from "../../../adapters-lambda/src/http/problem.ts";
+import { INGEST_METRICS } from "../../../adapters-lambda/src/observability/metrics.ts";
+import {
+  GATEWAY_RESPONSES_JSON,
+  gatewayResponsesJson,
+} from "../../scripts/write-gateway-responses.ts";
+import {
+  attr,
+  isObject,
+  reference,
+  resources,
+  str,
+  type TfModule,
+  variable,
+} from "../load-module.ts";
+import { GATEWAY_RESPONSE_TYPES } from "../provider-values.ts";
+import {
+  API_LOGGING,
+  type Check,
+  functionResource,
+  httpFunctions,
+  localValue,
+  onlyOne,
+  refersTo,
+} from "./module.ts";
+
+/** Functions that read a file: Terraform resolves a relative path from the working directory. */
+const FILE_FUNCTIONS =
+  /\b(?:file|filebase64|filebase64sha256|filesha256|filemd5|templatefile)\("([^"]*)"/g;
+const MODULE_RELATIVE = [`\${path.module}/`, `\${local.lambda_dist_dir}/`];
+
+/**
+ * A fresh account, a second region of the same account, a parent module: IAM role names carry the
+ * region, every file is read relative to the module, and the region-wide API Gateway account
+ * setting is left alone unless asked for (the stage logs only where it is set).
+ */
+export const checkFirstApply: Check = (mod) => {
+  const violations: string[] = [];
+  const regionOf = (name: string) =>
+    name.includes(`\${var.region}`) ||
+    (name.includes(`\${local.role_suffix}`) &&
+      localValue(mod, `\${local.role_suffix}`) === `\${var.region}`);
+  for (const role of resources(mod, "aws_iam_role")) {
+    const name = str(role.block, "name") ?? "";
+    if (!regionOf(name)) {
+      violations.push(
+        `${role.address}: name "${name}" must carry the region (IAM role names are account-wide)`,
+      );
+    }
+  }
+
+  const texts = JSON.stringify([mod.json["resource"], mod.json["data"], mod.json["locals"]]);
+  for (const match of texts.replaceAll('\\"', '"').matchAll(FILE_FUNCTIONS)) {
+    const file = match[1] ?? "";
+    if (!MODULE_RELATIVE.some((prefix) => file.startsWith(prefix))) {
+      violations.push(
+        `reads "${file}" relative to the working directory: start it with \${path.module}/ (the module may be a child)`,
+      );
+    }
+  }
+  const distDir = String(localValue(mod, `\${local.lambda_dist_dir}`) ?? "");
+  if (!distDir.includes(`"\${path.module}/`)) {
+    violations.push(
+      `local.lambda_dist_dir must default to a directory under \${path.module}, found ${distDir}`,
+    );
+  }
+
+  if (attr(variable(mod, "manage_api_gateway_account"), "default") !== false) {
+    violations.push(
+      "variable manage_api_gateway_account must default to false (the setting is region-wide)",
+    );
+  }
+  if (attr(variable(mod, "api_stage_logging"), "default") !== false) {
+    violations.push("variable api_stage_logging must default to false");
+  }
+  for (const account of resources(mod, "aws_api_gateway_account")) {
+    if (attr(account.block, "count") !== `\${var.manage_api_gateway_account ? 1 : 0}`) {
+      violations.push(`${account.address}: count must follow var.manage_api_gateway_account`);
+    }
+  }
+  if (
+    localValue(mod, `\${${API_LOGGING}}`) !==
+    `\${var.manage_api_gateway_account || var.api_stage_logging}`
+  ) {
+    violations.push(
+      `${API_LOGGING} must be var.manage_api_gateway_account || var.api_stage_logging (logs need the role)`,
+    );
+  }
+  return violations;
+};
+
+/**
+ * API Gateway's own errors: one gateway response per response type API Gateway has, each the
+ * problem+json body of GATEWAY_RESPONSES (through gateway-responses.json, written from it).
+ */
+export const checkGatewayResponses: Check = (mod) => {
+  const violations: string[] = [];
+  const file = path.join(mod.dir, path.basename(GATEWAY_RESPONSES_JSON));
+  let written = "";
+  try {
+    written = readFileSync(file, "utf8");
+  } catch {
+    violations.push(`${path.basename(file)} is missing`);
+  }
+  if (written && written !== gatewayResponsesJson()) {
+    violations.push(
+      `${path.basename(file)} differs from GATEWAY_RESPONSES (src/http/gateway-responses.ts): run node packages/infra-terraform/scripts/write-gateway-responses.ts`,
+    );
+  }
+  const listed = new Set(GATEWAY_RESPONSES.map((r) => r.responseType));
+  for (const type of GATEWAY_RESPONSE_TYPES) {
+    if (!listed.has(type as never)) {
+      violations.push(
+        `GATEWAY_RESPONSES has no ${type}: API Gateway would answer it with {"message": ...}`,
+      );
+    }
+  }
+
+  const api = resources(mod, "aws_api_gateway_rest_api")[0];
+  const response = onlyOne(mod, "aws_api_gateway_gateway_response", violations);
+  if (!response || !api) {
+    return violations;
+  }
+  const where = response.address;
+  const source = `\${jsondecode(file("\${path.module}/${path.basename(file)}"))}`;
+  const forEach = attr(response.block, "for_each");
+  if (localValue(mod, forEach) !== source) {
+    violations.push(`${where}: for_each must be the entries of ${source}`);
+  }
+  const expected: ReadonlyArray<readonly [string, unknown]> = [
+    ["rest_api_id", `\${${api.address}.id}`],
+    ["response_type", `\${each.key}`],
+    ["status_code", `\${each.value.status_code}`],
+  ];
+  for (const [key, value] of expected) {
+    if (attr(response.block, key) !== value) {
+      violations.push(`${where}: ${key} must be ${String(value)}`);
+    }
+  }
+  const templates = attr(response.block, "response_templates");
+  if (!isObject(templates) || templates["application/json"] !== `\${each.value.template}`) {
+    violations.push(`${where}: response_templates must map application/json to the problem body`);
+  }
+  const parameters = attr(response.block, "response_parameters");
+  if (
+    !isObject(parameters) ||
+    parameters["gatewayresponse.header.Content-Type"] !== `'${PROBLEM_CONTENT_TYPE}'`
+  ) {
+    violations.push(`${where}: the Content-Type header must be ${PROBLEM_CONTENT_TYPE}`);
+  }
+  return violations;
+};
+
+interface AlarmSpec {
+  readonly what: string;
+  readonly namespace: string;
+  readonly metric: string;
+  /** Dimension name -> the value the module must set (literal or `${...}`). */
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+function alarmFor(mod: TfModule, spec: AlarmSpec): string[] {
+  const matching = resources(mod, "aws_cloudwatch_metric_alarm").filter((alarm) => {
+    const b = alarm.block;
+    const dimensions = attr(b, "dimensions");
+    return (
+      str(b, "namespace") === spec.namespace &&
+      str(b, "metric_name") === spec.metric &&
+      isObject(dimensions) &&
+      Object.entries(spec.dimensions).every(([k, v]) => dimensions[k] === v)
+    );
+  });
+  return matching.length > 0
+    ? []
+    : [
+        `no alarm on ${spec.what}: ${spec.namespace} ${spec.metric} ${JSON.stringify(spec.dimensions)}`,
+      ];
+}
+
+/**
+ * The alarms that need a person: an S3 event in the ingest's failure queue, failed ingests (the
+ * ingest's IngestsFailed metric), API 5xx, throttled API requests (429 in the access log) and
+ * throttled HTTP functions; every one notifies var.alarm_sns_topic_arn when set.
+ */
+export const checkAlarms: Check = (mod) => {
+  const violations: string[] = [];
+  const queue = resources(mod, "aws_sqs_queue")[0];
+  const api = resources(mod, "aws_api_gateway_rest_api")[0];
+  const stage = resources(mod, "aws_api_gateway_stage")[0];
+  const specs: AlarmSpec[] = [
+    {
+      what: "the ingest failure queue",
+      namespace: "AWS/SQS",
+      metric: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: `\${${queue?.address}.name}` },
+    },
+    {
+      what: "failed ingests",
+      namespace: "Movies",
+      metric: INGEST_METRICS.failed,
+      dimensions: { service: "movies" },
+    },
+    {
+      what: "API 5xx",
+      namespace: "AWS/ApiGateway",
+      metric: "5XXError",
+      dimensions: {
+        ApiName: `\${${api?.address}.name}`,
+        Stage: `\${${stage?.address}.stage_name}`,
+      },
+    },
+  ];
+  for (const spec of specs) {
+    violations.push(...alarmFor(mod, spec));
+  }
+
+  // Throttled API requests: a metric filter counts the 429s of the access log.
+  const filters = resources(mod, "aws_cloudwatch_log_metric_filter").filter(
+    (f) =>
+      reference(attr(f.block, "log_group_name")) === "aws_cloudwatch_log_group.api_access.name" &&
+      /\$\.status\s*=\s*"?429"?/.test(str(f.block, "pattern") ?? ""),
+  );
+  const throttleAlarm = resources(mod, "aws_cloudwatch_metric_alarm").some((alarm) =>
+    filters.some(
+      (f) =>
+        refersTo(attr(alarm.block, "metric_name"), f.address) &&
+        refersTo(attr(alarm.block, "namespace"), f.address),
+    ),
+  );
+  if (!throttleAlarm) {
+    violations.push(
+      "no alarm on throttled API requests: a metric filter counting status 429 in the access log, and an alarm on its metric",
+    );
+  }
+
+  // Throttled HTTP functions: AWS/Lambda Throttles per function (for_each over a local map).
+  const throttled = new Set<string>();
+  for (const alarm of resources(mod, "aws_cloudwatch_metric_alarm")) {
+    if (str(alarm.block, "metric_name") !== "Throttles") continue;
+    const dimensions = attr(alarm.block, "dimensions");
+    const name = isObject(dimensions) ? dimensions["FunctionName"] : undefined;
+    const forEach = localValue(mod, attr(alarm.block, "for_each"));
+    const names = name === `\${each.value}` && isObject(forEach) ? Object.values(forEach) : [name];
+    for (const n of names) throttled.add(String(reference(n) ?? ""));
+  }
+  for (const fn of httpFunctions()) {
+    const lambda = functionResource(mod, fn);
+    if (lambda && !throttled.has(`${lambda.address}.function_name`)) {
+      violations.push(`no alarm on Lambda Throttles of ${fn.name}`);
+    }
+  }
+
+  const actions = `\${local.alarm_actions}`;
+  for (const alarm of resources(mod, "aws_cloudwatch_metric_alarm")) {
+    for (const key of ["alarm_actions", "ok_actions"]) {
+      if (attr(alarm.block, key) !== actions) {
+        violations.push(`${alarm.address}: ${key} must be ${actions}`);
+      }
+    }
+  }
+  if (
+    localValue(mod, actions) !==
+    `\${var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn]}`
+  ) {
+    violations.push(
+      "local.alarm_actions must be [var.alarm_sns_topic_arn] when it is set, else []",
+    );
+  }
+  if (attr(variable(mod, "alarm_sns_topic_arn"), "default") !== null) {
+    violations.push("variable alarm_sns_topic_arn must default to null (alarms work without it)");
+  }
+  return violations;
+};
