@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { gatewayProblem, gatewayResponse } from "../http/gateway-responses.ts";
 import { FUNCTIONS, type HttpRoute } from "../wiring.ts";
 import { startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
@@ -59,16 +60,16 @@ describe("the local gateway's own answers", () => {
     expect(await response.json()).toEqual({ movie_id: "café au/lait" });
   });
 
-  test("an unknown route is a 404 problem", async () => {
-    const response = await fetch(`${gateway.url}/nothing/here`);
-    expect(response.status).toBe(404);
-    expect((await problemOf(response))["detail"]).toContain("/nothing/here");
-  });
-
-  test("an unknown method on a route is a 405 problem naming the allowed methods", async () => {
-    const response = await fetch(`${gateway.url}/movies/mv1`, { method: "DELETE" });
-    expect(response.status).toBe(405);
-    expect(response.headers.get("allow")).toBe("PATCH, GET");
-    expect((await problemOf(response))["detail"]).toContain("DELETE");
+  test("an unknown route or method gets the deployed API Gateway's own problem", async () => {
+    const expected = gatewayResponse("MISSING_AUTHENTICATION_TOKEN");
+    for (const [path, method] of [
+      ["/nothing/here", "GET"],
+      ["/movies/mv1", "POST"],
+    ] as const) {
+      const response = await fetch(`${gateway.url}${path}`, { method });
+      expect(response.status).toBe(expected.status);
+      const problem = await problemOf(response);
+      expect(problem).toEqual(gatewayProblem(expected, String(problem["request_id"])));
+    }
   });
 });

@@ -1,7 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { type Problem, problemResponse } from "../http/problem.ts";
+import {
+  type GatewayResponseType,
+  gatewayProblem,
+  gatewayResponse,
+} from "../http/gateway-responses.ts";
+import { problemResponse } from "../http/problem.ts";
 import type { HttpRoute } from "../wiring.ts";
 import { apiGatewayProxyEvent } from "./api-gateway-event.ts";
 
@@ -34,28 +40,13 @@ function compile(route: GatewayRoute): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}$`), parameterNames };
 }
 
-function gatewayProblem(status: number, title: string, detail: string): APIGatewayProxyResult {
-  const problem: Problem = { type: "about:blank", title, status, detail };
-  return problemResponse(problem);
-}
-
 /**
- * The gateway's own answer when no route takes a request: no route for the path, or none for
- * the method (`allowed` then names the methods the path has). One function, so that the answers
- * the deployed API Gateway gives can replace these in one place.
+ * What the deployed API Gateway answers by itself in the same situation, from the one table of
+ * its responses: an unknown route or method is MISSING_AUTHENTICATION_TOKEN there too.
  */
-export function unroutedResponse(
-  method: string,
-  path: string,
-  allowed: readonly string[],
-): APIGatewayProxyResult {
-  if (allowed.length === 0) return gatewayProblem(404, "Not Found", `No route for ${path}.`);
-  const result = gatewayProblem(
-    405,
-    "Method Not Allowed",
-    `${path} does not take ${method}; use ${allowed.join(" or ")}.`,
-  );
-  return { ...result, headers: { ...result.headers, Allow: allowed.join(", ") } };
+function gatewayAnswer(type: GatewayResponseType, detail?: string): APIGatewayProxyResult {
+  const problem = gatewayProblem(gatewayResponse(type), randomUUID());
+  return problemResponse(detail === undefined ? problem : { ...problem, detail });
 }
 
 /** Path parameters as the handler sees them: percent-decoded, or undefined when malformed. */
@@ -109,27 +100,24 @@ export async function startHttpGateway(options: {
     try {
       const url = URL.parse(request.url ?? "/", "http://localhost");
       if (!url) {
-        return send(response, gatewayProblem(400, "Bad Request", "The request target is no URL."));
+        return send(response, gatewayAnswer("DEFAULT_4XX", "The request target is no URL."));
       }
       const matches = routes.flatMap((route) => {
         const match = route.pattern.exec(url.pathname);
         return match ? [{ route, match }] : [];
       });
       const hit = matches.find(({ route }) => route.route.method === request.method);
-      if (!hit) {
-        const allowed = matches.map(({ route }) => route.route.method);
-        return send(response, unroutedResponse(request.method ?? "GET", url.pathname, allowed));
-      }
+      if (!hit) return send(response, gatewayAnswer("MISSING_AUTHENTICATION_TOKEN"));
       const pathParameters = decodedParameters(hit.route.parameterNames, hit.match);
       if (!pathParameters) {
         return send(
           response,
-          gatewayProblem(400, "Bad Request", "The path holds a malformed percent-encoding."),
+          gatewayAnswer("DEFAULT_4XX", "The path holds a malformed percent-encoding."),
         );
       }
       const body = await readBody(request);
       if (body === "too_large") {
-        return send(response, gatewayProblem(413, "Payload Too Large", "The body exceeds 10 MB."));
+        return send(response, gatewayAnswer("REQUEST_TOO_LARGE"));
       }
       const headers = Object.fromEntries(
         Object.entries(request.headers).map(([k, v]) => [
@@ -151,10 +139,7 @@ export async function startHttpGateway(options: {
     } catch (error) {
       // A handler that throws is what API Gateway reports as a 502 from the integration.
       console.error("local gateway: handler failed", error);
-      send(
-        response,
-        gatewayProblem(502, "Bad Gateway", "The function failed; see the stack's log."),
-      );
+      send(response, gatewayAnswer("INTEGRATION_FAILURE"));
     }
   });
   await new Promise<void>((resolve, reject) => {
