@@ -1,6 +1,6 @@
+import { gzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
-import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { movieStore } from "../clients.ts";
 import type { IngestReport } from "../ingest/ingest-report.ts";
@@ -206,7 +206,8 @@ describe("real-world files: damaged rows never stop an ingest, nothing is corrup
   });
 
   test("UTF-16 LE (Excel's Unicode text, tab-separated) is transcoded", async () => {
-    const text = "\uFEFFmovie_id\tname\tcountry_of_origin\trelease_date\r\nu16-1\t千と千尋の神隠し\tJapan\t2001-07-20\r\n";
+    const text =
+      "\uFEFFmovie_id\tname\tcountry_of_origin\trelease_date\r\nu16-1\t千と千尋の神隠し\tJapan\t2001-07-20\r\n";
     const event = await upload("unicode.csv", Buffer.from(text, "utf16le"));
     await invoke(event);
     expect(await infoOf("u16-1")).toMatchObject({ name: "千と千尋の神隠し" });
@@ -220,11 +221,16 @@ describe("real-world files: damaged rows never stop an ingest, nothing is corrup
   });
 
   test("a ;-separated file with a header ingests and the report says so", async () => {
-    const csv = "movie_id;name;country_of_origin;release_date\nsemi-1;Crouching Tiger, Hidden Dragon;Taiwan;2000-07-07\n";
+    const csv =
+      "movie_id;name;country_of_origin;release_date\nsemi-1;Crouching Tiger, Hidden Dragon;Taiwan;2000-07-07\n";
     const event = await upload("semicolons.csv", csv);
     await invoke(event);
     expect(await infoOf("semi-1")).toMatchObject({ name: "Crouching Tiger, Hidden Dragon" });
-    expect(await reportOf(event)).toMatchObject({ status: "completed", delimiter: ";", written: 1 });
+    expect(await reportOf(event)).toMatchObject({
+      status: "completed",
+      delimiter: ";",
+      written: 1,
+    });
   });
 
   test("a .csv.gz object is decompressed while streaming; bytes_read counts compressed bytes", async () => {

@@ -40,9 +40,14 @@ export function catalogueRecords(
   }
   async function* bytes(): AsyncGenerator<Uint8Array, void, undefined> {
     const source = counted();
-    const first = await source.next();
-    if (first.done === true) return;
-    const head = first.value;
+    // Enough bytes to tell gzip's magic number, however small the first chunks are.
+    let head: Uint8Array = new Uint8Array(0);
+    while (head.length < GZIP_MAGIC.length) {
+      const next = await source.next();
+      if (next.done === true) break;
+      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+    }
+    if (head.length === 0) return;
     if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
       yield head;
       yield* source;

@@ -53,11 +53,6 @@ async function rowsOf(input: string | Uint8Array): Promise<Row[]> {
   return (await outcome(fromChunks([input]))).rows;
 }
 
-/** Lines of the rejected records. */
-function rejectedLines(rows: readonly Row[]): number[] {
-  return rows.filter(([, fields]) => !Array.isArray(fields)).map(([line]) => line);
-}
-
 /** Asserts the same records however the input's bytes are cut into chunks. */
 async function expectEveryChunking(
   input: string | Uint8Array,
@@ -287,13 +282,11 @@ describe("csvRecords: damaged records are rejected on their own and reading goes
       },
       20,
     );
-    let pulled = 0;
     let closed = false;
     async function* endlessQuote(): AsyncGenerator<string> {
       try {
         yield 'tt1,ok\ntt2,"never closed';
         for (let i = 0; i < 100; i++) {
-          pulled += 1000;
           yield "x".repeat(999).concat("\n");
         }
       } finally {

@@ -161,12 +161,7 @@ async function* parseRun(run: Run): AsyncGenerator<CsvRecord, boolean, undefined
       }
       const pending = unparsedText(parser) ?? "";
       if (pending.length > maxRecordLength) {
-        yield rejectFirstLine(
-          run,
-          pending,
-          tooLongReason(maxRecordLength),
-          false,
-        );
+        yield rejectFirstLine(run, pending, tooLongReason(maxRecordLength), false);
         return true;
       }
       const next = await feed.next();

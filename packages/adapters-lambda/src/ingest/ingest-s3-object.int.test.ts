@@ -23,10 +23,9 @@ const store = movieStore(table.client, table.tableName);
 let clock = Date.parse("2026-02-01T00:00:00.000Z");
 
 function catalogue(prefix: string, rows: number): string {
-  return Array.from(
-    { length: rows },
-    (_, i) => `${prefix}-${i},Movie ${i},Peru,2001-01-01\n`,
-  ).join("");
+  return Array.from({ length: rows }, (_, i) => `${prefix}-${i},Movie ${i},Peru,2001-01-01\n`).join(
+    "",
+  );
 }
 
 async function upload(key: string, body: string): Promise<S3ObjectRef> {
