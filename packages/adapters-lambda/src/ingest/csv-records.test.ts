@@ -259,6 +259,14 @@ describe("csvRecords: damaged records are rejected on their own and reading goes
         [4, NEVER_CLOSED],
       ],
     });
+    // Found by the damage fuzzing: the damaged first line's CRLF cut after its CR.
+    await expectEveryChunking('"a"x\r\n\r\nb,"c"\r\n', {
+      rows: [
+        [1, AFTER_QUOTE],
+        [2, [""]],
+        [3, ["b", "c"]],
+      ],
+    });
   });
 
   it("a quote inside an unquoted field is a literal", async () => {

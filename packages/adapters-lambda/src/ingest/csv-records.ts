@@ -189,8 +189,13 @@ function rejectFirstLine(run: Run, text: string, reason: string, atEnd: boolean)
   const line = run.line;
   const end = lineEnd(text);
   run.feed.consumeMarks(end === -1 ? text : text.slice(0, end));
-  if (end !== -1) run.feed.unread(text.slice(end));
-  else if (!atEnd) run.feed.skipLine();
+  if (end === -1) {
+    if (!atEnd) run.feed.skipLine();
+  } else {
+    // A line ending in a CR that ends the text may go on with an LF: it is the same line end.
+    if (end === text.length && text.charCodeAt(end - 1) === CR) run.feed.dropLineFeed();
+    run.feed.unread(text.slice(end));
+  }
   run.line = line + 1;
   return { line, fields: [], rejected: reason };
 }
@@ -319,6 +324,11 @@ class Feed {
     for (let i = lines.length - 1; i >= 0; i--) {
       this.again.push({ text: lines[i] as string, exact: true });
     }
+  }
+
+  /** Drops an LF that starts the next text (the end of a CRLF cut after its CR). */
+  dropLineFeed(): void {
+    this.dropLf = true;
   }
 
   /** Drops the text up to the end of the current line. */

@@ -109,7 +109,8 @@ describe("damage fuzzing", () => {
           expectOracle(file, summary, store.infos);
         },
       ),
-      { numRuns: 2000 },
+      // Found by this test: a damaged line's CRLF cut after its CR read as a blank line more.
+      { numRuns: 2000, examples: [[2113656807, 1]] },
     );
   });
 
