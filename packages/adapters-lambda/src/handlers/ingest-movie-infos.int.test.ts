@@ -247,6 +247,17 @@ describe("real-world files: damaged rows never stop an ingest, nothing is corrup
     });
   });
 
+  test("a broken .csv.gz is rejected with the reason, not failed and retried", async () => {
+    const gz = gzipSync(Buffer.from(`${rowsOf("badgz", 50).join("\n")}\n`));
+    const event = await upload("broken.csv.gz", gz.subarray(0, gz.length - 20));
+    await invoke(event);
+    expect(await reportOf(event)).toMatchObject({
+      status: "rejected",
+      compression: "gzip",
+      reason: expect.stringMatching(/^the object starts like gzip but is not a valid gzip stream/),
+    });
+  });
+
   test("a file whose every data row is rejected is reported rejected, and the invocation is not retried", async () => {
     const event = await upload("all-bad.csv", "x,Only,Three\ny,Also,Three\n");
     await invoke(event);

@@ -20,6 +20,14 @@ export interface CatalogueBody {
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
+/** The object cannot be read as a catalogue at all (a broken gzip stream); retrying cannot help. */
+export class UnreadableCatalogueError extends Error {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+    this.name = "UnreadableCatalogueError";
+  }
+}
+
 /**
  * The records of a catalogue object's body, streaming: a gzip body (a `.csv.gz` key, told by its
  * first bytes rather than its name) is decompressed on the way, and every byte is counted.
@@ -66,6 +74,16 @@ export function catalogueRecords(
     try {
       yield* gunzip;
       await piping;
+    } catch (error) {
+      // zlib's errors carry a Z_ code; anything else (the S3 stream) passes through as it is.
+      const { code } = error as { code?: unknown };
+      if (typeof code === "string" && code.startsWith("Z_")) {
+        throw new UnreadableCatalogueError(
+          `the object starts like gzip but is not a valid gzip stream (${(error as Error).message})`,
+          { cause: error },
+        );
+      }
+      throw error;
     } finally {
       gunzip.destroy();
     }

@@ -9,7 +9,11 @@ import {
 import type { Logger } from "../observability/logger.ts";
 import { INGEST_METRICS, type Metrics } from "../observability/metrics.ts";
 import type { Snapshot, SnapshotLedger } from "../store/snapshot-ledger.ts";
-import { type CatalogueBody, catalogueRecords } from "./catalogue-records.ts";
+import {
+  type CatalogueBody,
+  catalogueRecords,
+  UnreadableCatalogueError,
+} from "./catalogue-records.ts";
 import {
   type IngestReport,
   type IngestStatus,
@@ -247,7 +251,7 @@ function skipReason(error: unknown): string | undefined {
 
 /**
  * Why the file is refused as a whole (its first row looks like a header but names unknown or
- * missing columns), or undefined.
+ * missing columns, or it is not the gzip stream it starts like), or undefined.
  *
  * INTEGRATION POINT: the domain's error for such a header is `InvalidHeaderError` (thrown by its
  * ingest, possibly as the cause of an `IngestIncompleteError`). It is matched by name here until
@@ -256,6 +260,7 @@ function skipReason(error: unknown): string | undefined {
 function fileRejection(error: unknown): string | undefined {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if (cause.name === "InvalidHeaderError") return cause.message;
+    if (cause instanceof UnreadableCatalogueError) return cause.message;
   }
   return undefined;
 }
