@@ -533,6 +533,20 @@ describe("csvRecords: properties", () => {
     );
   });
 
+  it("reads back any rows written as RFC 4180 in UTF-16 LE or BE, in any byte chunks", async () => {
+    await fc.assert(
+      fc.asyncProperty(csvFile, fc.boolean(), async (file, bigEndian) => {
+        const { text, expected } = serialise(file);
+        const le = new Uint8Array(Buffer.from(`\uFEFF${text}`, "utf16le"));
+        const bytes = bigEndian ? Uint8Array.from(le, (_, i) => le[i ^ 1] as number) : le;
+        const { rows, format } = await outcome(fromChunks(cutBytes(bytes, file.cuts)));
+        expect(rows).toEqual(expected);
+        expect(format.encoding).toBe(bigEndian ? "utf-16be" : "utf-16le");
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("reads any text, broken or not, the same whatever the chunks", async () => {
     const text = fc.string({
       unit: fc.constantFrom("a", "b", ",", '"', '"', "\r", "\n", " ", "é", "😀"),
