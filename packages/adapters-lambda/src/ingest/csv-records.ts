@@ -165,6 +165,8 @@ async function* parseRun(run: Run): AsyncGenerator<CsvRecord, boolean, undefined
         return true;
       }
       const next = await feed.next();
+      // The encoding may be decided only well into the file (the first byte that is not ASCII).
+      if (run.format.encoding === null) run.format.encoding = run.encoding();
       if (next === undefined) {
         ending = true;
         last = undefined;
