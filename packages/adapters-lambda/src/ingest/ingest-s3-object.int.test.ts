@@ -119,6 +119,23 @@ describe("failed runs and their retries", () => {
     expect(added).not.toHaveBeenCalledWith(INGEST_METRICS.failed, "Count", 1);
   });
 
+  test("a failed run whose report cannot be written still counts IngestsFailed", async () => {
+    const object = await upload("unreported.csv", catalogue("unrep", 60));
+    const metrics = createMetrics();
+    const added = vi.spyOn(metrics, "addMetric");
+    // TEST DOUBLE: S3 refuses every report write (the real server cannot be told to).
+    const send = s3.send.bind(s3);
+    const refusing = Object.create(s3) as typeof s3;
+    refusing.send = ((command: unknown, options: unknown) =>
+      command instanceof PutObjectCommand
+        ? Promise.reject(new Error("AccessDenied"))
+        : send(command as never, options as never)) as typeof s3.send;
+    await expect(
+      ingestS3Object(deps({ s3: refusing, movieInfos: failingRepo(0), metrics }), object),
+    ).rejects.toThrow();
+    expect(added).toHaveBeenCalledWith(INGEST_METRICS.failed, "Count", 1);
+  });
+
   test("a stale redelivery after a failed run that wrote rows keeps the report of those rows", async () => {
     const object = await upload("failed-then-stale.csv", catalogue("fts", 120));
     await expect(ingestS3Object(deps({ movieInfos: failingRepo(2) }), object)).rejects.toThrow();

@@ -78,10 +78,15 @@ export async function ingestS3Object(
     ...words,
   });
   const finish = async (run: RunState): Promise<IngestReport> => {
-    const report = await reports.put(run, now());
-    const { rejects, ...counts } = report;
-    deps.logger.info("ingest finished", { ...counts, rejects_kept: rejects.length });
-    publishMetrics(deps.metrics, report, startedAt);
+    const report = ingestReport(object, run, now());
+    try {
+      await reports.put(report);
+    } finally {
+      // Logged and counted even when the report cannot be written (the alarm still fires).
+      const { rejects, ...counts } = report;
+      deps.logger.info("ingest finished", { ...counts, rejects_kept: rejects.length });
+      publishMetrics(deps.metrics, report, startedAt);
+    }
     return report;
   };
   // Every run leaves a report: a failure outside the rows themselves (reading or recording the
@@ -94,7 +99,7 @@ export async function ingestS3Object(
     throw error;
   };
 
-  await reports.put(state("running"), now()).catch((error) => {
+  await reports.put(ingestReport(object, state("running"), now())).catch((error) => {
     deps.logger.warn("writing the running report failed", error as Error);
   });
   let stale: boolean;
@@ -121,7 +126,9 @@ export async function ingestS3Object(
     return fail(error);
   }
 
-  const progress = progressOf(deps, (summary) => reports.put(state("running", summary), now()));
+  const progress = progressOf(deps, (summary) =>
+    reports.put(ingestReport(object, state("running", summary), now())),
+  );
   let summary: IngestSummary;
   try {
     summary = await ingestMovieInfos(
@@ -171,8 +178,7 @@ function reportWriter(deps: IngestDeps, object: S3ObjectRef, earlier: IngestRepo
       }),
     );
   return {
-    put(run: RunState, at: Date): Promise<IngestReport> {
-      const report = ingestReport(object, run, at);
+    put(report: IngestReport): Promise<IngestReport> {
       const keep = earlier !== undefined && earlier.written > 0 && report.written === 0;
       const done = queue.then(async () => {
         if (keep) return report;
