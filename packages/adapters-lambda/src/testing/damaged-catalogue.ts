@@ -54,7 +54,7 @@ const NAMES = [
   "Three\r\n(Lines); really",
   "Amélie",
   "Café Noël",
-  "Tab\there",
+  "Semi; colon",
   "千と千尋の神隠し",
   "🎬 Film, with emoji",
 ];
