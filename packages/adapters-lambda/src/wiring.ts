@@ -46,7 +46,10 @@ export interface FunctionWiring {
 
 export const REPORTS_PREFIX = "reports/";
 
-/** Runs of one object version: the first and Lambda's two retries of a failed asynchronous invocation. */
+/**
+ * Runs of one ingest event in all: Lambda's first try and its retries of a failed run (the
+ * Terraform's maximum_retry_attempts is this minus 1; the local stack retries as many times).
+ */
 export const INGEST_MAX_ATTEMPTS = 3;
 
 const INGESTIBLE_SUFFIX = /\.csv(\.gz)?$/i;

@@ -15,6 +15,11 @@ import { createSeenMovieIds } from "./seen-movie-ids.ts";
 export interface CsvRecord {
   readonly line: number;
   readonly fields: readonly string[];
+  /**
+   * Set by the CSV reader when the record could not be read (a stray quote, an unreadable byte):
+   * why, in words a person understands. Such a record is a rejected data row.
+   */
+  readonly rejected?: string;
 }
 
 export interface RejectedRow {
@@ -126,8 +131,15 @@ export async function ingestMovieInfos(
       source = undefined;
       break;
     }
-    const { line, fields } = step.value;
+    const { line, fields, rejected: unreadable } = step.value;
     lastLine = line;
+    if (unreadable !== undefined) {
+      sawData = true;
+      rowsRead++;
+      rejected++;
+      if (rejects.length < maxRejects) rejects.push({ line, reason: unreadable });
+      continue;
+    }
     if (isBlankRecord(fields)) {
       blankRows++;
       continue;

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import { describe, expect, test } from "vitest";
@@ -153,6 +154,122 @@ describe("CSV format (SPEC §4.1)", () => {
   });
 });
 
+describe("real-world files: damaged rows never stop an ingest, nothing is corrupted silently", () => {
+  const rowsOf = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => `${prefix}-${i + 1},Movie ${i + 1},France,2001-01-01`);
+
+  test("a 10-row file damaged on lines 2 and 8 stores its 8 good rows and lists both lines", async () => {
+    const lines = rowsOf("dmg", 10);
+    lines[1] = 'dmg-2,"Dr. Strangelove" or: How I Learned,UK,1964-01-29';
+    lines[7] = 'dmg-8,"Never closed,UK,1964-01-29';
+    const event = await upload("damaged.csv", `${lines.join("\n")}\n`);
+    await invoke(event);
+    const report = await reportOf(event);
+    expect(report).toMatchObject({ status: "completed", rows_read: 10, written: 8, rejected: 2 });
+    expect(report.rejects).toEqual([
+      { line: 2, reason: expect.stringMatching(/text after a closing quote/) },
+      { line: 8, reason: "a quote that is never closed" },
+    ]);
+    expect(await infoOf("dmg-9")).toMatchObject({ name: "Movie 9" });
+    expect(await infoOf("dmg-2")).toBeUndefined();
+  });
+
+  test("a Windows-1252 file (Excel's CSV) keeps Amélie and says which encoding it read", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from("enc-1,Am"),
+      Buffer.of(0xe9),
+      Buffer.from("lie,France,2001-04-25\r\nenc-2,Caf"),
+      Buffer.of(0xe9, 0x20, 0x80),
+      Buffer.from(",France,2002-01-01\r\n"),
+    ]);
+    const event = await upload("excel.csv", bytes);
+    await invoke(event);
+    expect(await infoOf("enc-1")).toMatchObject({ name: "Amélie" });
+    expect(await infoOf("enc-2")).toMatchObject({ name: "Café €" });
+    expect(await reportOf(event)).toMatchObject({ status: "completed", encoding: "windows-1252" });
+  });
+
+  test("a UTF-8 file with invalid bytes in one row rejects that row with the byte offset", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from("inv-1,Amélie,France,2001-04-25\ninv-2,B"),
+      Buffer.of(0xff),
+      Buffer.from("d,France,2001-04-25\ninv-3,Ok,France,2001-04-25\n"),
+    ]);
+    const event = await upload("invalid-utf8.csv", bytes);
+    await invoke(event);
+    const report = await reportOf(event);
+    expect(report).toMatchObject({ status: "completed", written: 2, encoding: "utf-8" });
+    expect(report.rejects).toEqual([
+      { line: 2, reason: "bytes that are not valid UTF-8 at byte offset 39" },
+    ]);
+    expect(await infoOf("inv-2")).toBeUndefined();
+  });
+
+  test("UTF-16 LE (Excel's Unicode text, tab-separated) is transcoded", async () => {
+    const text =
+      "\uFEFFmovie_id\tname\tcountry_of_origin\trelease_date\r\nu16-1\t千と千尋の神隠し\tJapan\t2001-07-20\r\n";
+    const event = await upload("unicode.csv", Buffer.from(text, "utf16le"));
+    await invoke(event);
+    expect(await infoOf("u16-1")).toMatchObject({ name: "千と千尋の神隠し" });
+    expect(await reportOf(event)).toMatchObject({
+      status: "completed",
+      written: 1,
+      header_rows: 1,
+      encoding: "utf-16le",
+      delimiter: "\t",
+    });
+  });
+
+  test("a ;-separated file with a header ingests and the report says so", async () => {
+    const csv =
+      "movie_id;name;country_of_origin;release_date\nsemi-1;Crouching Tiger, Hidden Dragon;Taiwan;2000-07-07\n";
+    const event = await upload("semicolons.csv", csv);
+    await invoke(event);
+    expect(await infoOf("semi-1")).toMatchObject({ name: "Crouching Tiger, Hidden Dragon" });
+    expect(await reportOf(event)).toMatchObject({
+      status: "completed",
+      delimiter: ";",
+      written: 1,
+    });
+  });
+
+  test("a .csv.gz object is decompressed while streaming; bytes_read counts compressed bytes", async () => {
+    const gz = gzipSync(Buffer.from(`${rowsOf("gz", 500).join("\n")}\n`));
+    const event = await upload("Movies.CSV.GZ", gz);
+    await invoke(event);
+    expect(await infoOf("gz-500")).toMatchObject({ name: "Movie 500" });
+    expect(await reportOf(event)).toMatchObject({
+      status: "completed",
+      written: 500,
+      compression: "gzip",
+      bytes_read: gz.length,
+      bytes_total: gz.length,
+    });
+  });
+
+  test("a broken .csv.gz is rejected with the reason, not failed and retried", async () => {
+    const gz = gzipSync(Buffer.from(`${rowsOf("badgz", 50).join("\n")}\n`));
+    const event = await upload("broken.csv.gz", gz.subarray(0, gz.length - 20));
+    await invoke(event);
+    expect(await reportOf(event)).toMatchObject({
+      status: "rejected",
+      compression: "gzip",
+      reason: expect.stringMatching(/^the object starts like gzip but is not a valid gzip stream/),
+    });
+  });
+
+  test("a file whose every data row is rejected is reported rejected, and the invocation is not retried", async () => {
+    const event = await upload("all-bad.csv", "x,Only,Three\ny,Also,Three\n");
+    await invoke(event);
+    expect(await reportOf(event)).toMatchObject({
+      status: "rejected",
+      rows_read: 2,
+      rejected: 2,
+      reason: "every one of its 2 data rows was rejected",
+    });
+  });
+});
+
 describe("event semantics", () => {
   test("the same event delivered twice leaves the same table and the same report", async () => {
     const event = await upload(
@@ -163,7 +280,7 @@ describe("event semantics", () => {
     const first = await reportOf(event);
     await invoke(event);
     const second = await reportOf(event);
-    const counts = ({ started_at, finished_at, ...rest }: IngestReport) => rest;
+    const counts = ({ started_at, updated_at, finished_at, ...rest }: IngestReport) => rest;
     expect(counts(second)).toEqual(counts(first));
     expect(await infoOf("tw-1")).toMatchObject({ name: "Once" });
   });
@@ -218,7 +335,7 @@ describe("event semantics", () => {
     expect(await reportOf(older)).toEqual(completed);
   });
 
-  test("one event with many records: only this bucket's created catalogue objects, each once", async () => {
+  test("one event with many records: only this bucket's created .csv objects (any letter case), each once", async () => {
     const csv = await upload("multi.csv", "multi-1,Mine,Peru,2003-03-03\n");
     const [mine] = csv.Records;
     if (!mine) throw new Error("no record");
@@ -229,10 +346,10 @@ describe("event semantics", () => {
       change(copy);
       return copy;
     };
-    await s3.send(
+    const upper = await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
-        Key: "multi.txt",
+        Key: "multi.CSV",
         Body: "multi-2,Upper,Peru,2003-03-03\n",
       }),
     );
@@ -251,7 +368,8 @@ describe("event semantics", () => {
           r.s3.bucket.name = "someone-elses-bucket";
         }),
         variant((r) => {
-          r.s3.object.key = "multi.txt";
+          r.s3.object.key = "multi.CSV";
+          r.s3.object.eTag = upper.ETag?.replaceAll('"', "") ?? "";
         }),
         variant((r) => {
           r.s3.object.key = "multi.csv.bak";
@@ -267,10 +385,10 @@ describe("event semantics", () => {
     };
     await invoke(event);
     expect(await infoOf("multi-1")).toMatchObject({ name: "Mine" });
-    expect(await infoOf("multi-2")).toBeUndefined();
+    expect(await infoOf("multi-2")).toMatchObject({ name: "Upper" });
     expect(await infoOf("multi-3")).toBeUndefined();
     const after = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "reports/" }));
-    expect((after.KeyCount ?? 0) - (before.KeyCount ?? 0)).toBe(1);
+    expect((after.KeyCount ?? 0) - (before.KeyCount ?? 0)).toBe(2);
     expect(await reportOf(csv)).toMatchObject({ status: "completed", rows_read: 1, written: 1 });
   });
 
@@ -279,7 +397,11 @@ describe("event semantics", () => {
     const second = await upload("overwritten.csv", "over-1,Second upload,Peru,2003-03-03\n");
     // The first event arrives late: its object is gone (unversioned bucket), so it reads nothing.
     await invoke(first);
-    expect(await reportOf(first)).toMatchObject({ status: "skipped_stale", rows_read: 0 });
+    expect(await reportOf(first)).toMatchObject({
+      status: "skipped",
+      rows_read: 0,
+      reason: expect.stringMatching(/replaced by a newer upload/),
+    });
     expect(await infoOf("over-1")).toBeUndefined();
     await invoke(second);
     expect(await infoOf("over-1")).toMatchObject({ name: "Second upload" });
@@ -287,12 +409,17 @@ describe("event semantics", () => {
     expect(await infoOf("over-1")).toMatchObject({ name: "Second upload" });
   });
 
-  test("an object that cannot be read fails the invocation and leaves a failed report", async () => {
+  test("an object deleted before its run reads it is skipped, not failed (no retry)", async () => {
     const event = s3CreatedEvent(bucket, "vanished.csv", {
       eTag: "abc",
       eventTime: nextEventTime(),
     });
-    await expect(invoke(event)).rejects.toThrow();
-    expect(await reportOf(event)).toMatchObject({ status: "failed", written: 0 });
+    await invoke(event);
+    expect(await reportOf(event)).toMatchObject({
+      status: "skipped",
+      written: 0,
+      attempt: 1,
+      reason: "the object was deleted before this run could read it",
+    });
   });
 });

@@ -1,6 +1,8 @@
 import type { Readable } from "node:stream";
 import { type CsvParserStream, parse } from "@fast-csv/parse";
 import type { CsvRecord } from "@movies/domain";
+import { type CatalogueEncoding, catalogueText, type ReplacementMark } from "./catalogue-text.ts";
+import { type CsvDelimiter, detectDelimiter } from "./csv-delimiter.ts";
 
 /**
  * What fast-csv 5 does, and what this module makes of it (each case is pinned by a test):
@@ -8,100 +10,102 @@ import type { CsvRecord } from "@movies/domain";
  *   domain counts as blank, so that it keeps its line. A final line break ends the last record
  *   and adds none; a whitespace-only last line without a line break is dropped (it is blank).
  * - Whitespace is kept inside unquoted fields, but fast-csv drops it around quoted fields and in
- *   a whitespace-only first field followed by a comma, and it strips a U+FEFF that starts a chunk
- *   of its input. All of that is whitespace the domain trims anyway.
- * - A quote inside an unquoted field is kept as text (lenient).
- * - A closing quote followed by anything but a comma or a line break, and a quote left open at
- *   the end of the input, are parse errors that end fast-csv's stream. They surface as a
- *   `CsvSyntaxError` naming the line the broken record starts on, after every record before it:
- *   the rows that follow cannot be trusted (an open quote swallows them), so the ingest fails
- *   loudly instead of guessing.
- * - Bytes that are not UTF-8 decode to U+FFFD, as fast-csv's own decoder would.
+ *   a whitespace-only first field followed by a delimiter, and it strips a U+FEFF that starts a
+ *   chunk of its input. All of that is whitespace the domain trims anyway.
+ * - A quote inside an unquoted field is kept as text, as spreadsheet tools read it.
+ * - Damaged records never stop the file: they come out as records carrying `rejected` (the line
+ *   they start on, a reason), and reading resumes on the line after that line:
+ *   - a closing quote followed by anything but a delimiter or a line break (a stray quote inside
+ *     a quoted field, or text after its closing quote);
+ *   - a quote never closed before the end of the file;
+ *   - a record longer than `maxRecordLength` characters (also how a quote never closed ends
+ *     when much of the file follows it: it is never held whole);
+ *   - a record holding bytes that do not decode (see catalogue-text.ts), with their offset.
+ *   The lines after the first of a damaged record are read again as records of their own.
  */
 
-/** The input is not CSV the parser can read on; `line` is where the broken record starts. */
-export class CsvSyntaxError extends Error {
-  readonly line: number;
+export type { CatalogueEncoding, CsvDelimiter };
 
-  constructor(line: number, reason: string) {
-    super(`CSV syntax error in the record starting at line ${line}: ${reason}`);
-    this.name = "CsvSyntaxError";
-    this.line = line;
-  }
+/** What the reader learnt about the file; filled in as it reads. */
+export interface CsvFormat {
+  encoding: CatalogueEncoding | null;
+  delimiter: CsvDelimiter | null;
 }
 
 export interface CsvRecordsOptions {
-  /**
-   * Characters one record may take before the input is declared broken; default 65536. fast-csv
-   * keeps an unfinished record in memory, so an unterminated quote would otherwise make it hold,
-   * and re-scan on every chunk, the whole rest of the file.
-   */
+  /** Characters one record may take before it is rejected as too long; default 65536. */
   readonly maxRecordLength?: number;
+  /** The delimiter; by default detected from the first line (`,`, `;` or tab). */
+  readonly delimiter?: CsvDelimiter;
+  /** Receives the encoding and the delimiter once known. */
+  readonly format?: CsvFormat;
 }
 
 export type CsvSource = Readable | AsyncIterable<Uint8Array | string>;
 
-const DEFAULT_MAX_RECORD_LENGTH = 65_536;
+export const MAX_RECORD_LENGTH = 65_536;
 const REASON_MAX_LENGTH = 200;
-const BOM = 0xfeff;
 const CR = 13;
 const LF = 10;
+const REPLACEMENT = "\uFFFD";
 // Shared: a blank line needs no array of its own, and nobody may write into it.
 const BLANK: readonly string[] = Object.freeze([""]);
 
 /**
- * The records of an RFC 4180 CSV file, each with the 1-based line it starts on.
+ * The records of a CSV file, each with the 1-based line it starts on.
  *
  * Pull-driven: the next chunk of `source` is read only once the parser has finished the previous
- * one and every record it produced has been taken, so at most about one chunk is held whatever
- * the file's size. Stopping early ends the source. Errors of the source pass through unchanged.
+ * one and every record it produced has been taken, so at most about one chunk (and one record of
+ * at most `maxRecordLength`) is held whatever the file's size. Stopping early ends the source.
+ * Errors of the source pass through unchanged.
  */
-export function csvRecords(
+export async function* csvRecords(
   source: CsvSource,
   options: CsvRecordsOptions = {},
-): AsyncIterable<CsvRecord> {
-  const maxRecordLength = options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
-  return parseTexts(utf8Texts(source), 1, maxRecordLength, true);
+): AsyncGenerator<CsvRecord, void, undefined> {
+  const maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
+  const format = options.format ?? { encoding: null, delimiter: null };
+  const text = catalogueText(source as AsyncIterable<Uint8Array | string>);
+  const feed = new Feed(text.texts[Symbol.asyncIterator](), text.marks);
+  try {
+    const delimiter = options.delimiter ?? detectDelimiter(await feed.firstLine(maxRecordLength));
+    format.delimiter = delimiter;
+    format.encoding = text.encoding();
+    const run: Run = { line: 1, delimiter, maxRecordLength, feed, format, encoding: text.encoding };
+    while (yield* parseRun(run)) {
+      // A fresh parser per run: fast-csv's stream cannot go on after a parse error.
+    }
+    format.encoding = text.encoding();
+  } finally {
+    await feed.close();
+  }
 }
 
-async function* utf8Texts(source: CsvSource): AsyncGenerator<string, void, undefined> {
-  // Streaming decode keeps a character cut across chunks whole. The BOM is removed here rather
-  // than by the decoder: Node 24's streaming BOM removal also eats a U+FEFF that follows a
-  // character cut across the first chunks.
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  const stream = { stream: true };
-  let atStart = true;
-  for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
-    let text = typeof chunk === "string" ? chunk : decoder.decode(chunk, stream);
-    if (atStart && text.length > 0) {
-      atStart = false;
-      if (text.charCodeAt(0) === BOM) text = text.slice(1);
-    }
-    if (text.length > 0) yield text;
-  }
-  // Only an incomplete character can be left, which decodes to U+FFFD, never to a BOM.
-  const tail = decoder.decode();
-  if (tail.length > 0) yield tail;
+interface Run {
+  line: number;
+  readonly delimiter: CsvDelimiter;
+  readonly maxRecordLength: number;
+  readonly feed: Feed;
+  readonly format: CsvFormat;
+  readonly encoding: () => CatalogueEncoding | null;
 }
 
 /**
  * Drives one fast-csv stream by hand instead of piping into it: a pipe would let up to 16 chunks
- * queue in its writable side, and would hide which text a parse error came from.
+ * queue in its writable side, and would hide which text a parse error came from. Returns true
+ * when a damaged record stopped it (a fresh run goes on after it), false at the end of input.
  *
- * With `recover`, a parse error met while parsing a chunk is replayed line by line (fast-csv
- * drops the rows of the chunk that came before the bad one, and cannot say where it was); the
- * replay yields those rows and finds the line of the broken record. Returns the next line.
+ * A parse error in a chunk cannot be placed (fast-csv drops the rows of the chunk that came
+ * before the bad one, and does not say where it was): the chunk goes back to the feed line by
+ * line, and the next run finds the broken record's line exactly.
  */
-async function* parseTexts(
-  texts: AsyncIterator<string> | Iterator<string>,
-  firstLine: number,
-  maxRecordLength: number,
-  recover: boolean,
-): AsyncGenerator<CsvRecord, number, undefined> {
+async function* parseRun(run: Run): AsyncGenerator<CsvRecord, boolean, undefined> {
+  const { feed, maxRecordLength } = run;
   const parser: CsvParserStream<string[], string[]> = parse({
     headers: false,
     ignoreEmpty: false,
     trim: false,
+    delimiter: run.delimiter,
   });
   let wake: (() => void) | undefined;
   const poke = (): void => {
@@ -110,12 +114,9 @@ async function* parseTexts(
     resume?.();
   };
   let failure: Error | undefined;
-  let line = firstLine;
   let writing = false;
   let ending = false;
-  let textsDone = false;
-  let lastText = "";
-  let charsSinceRecord = 0;
+  let last: Piece | undefined;
   parser.on("readable", poke);
   parser.on("end", poke);
   parser.on("error", (error: Error) => {
@@ -126,59 +127,119 @@ async function* parseTexts(
     writing = false;
     poke();
   };
+  // Only a write that could complete a record longer than the limit needs its records measured.
+  let measure = false;
   try {
     for (;;) {
       for (let fields = parser.read() as string[] | null; fields !== null; ) {
-        const record: CsvRecord = { line, fields: fields.length === 0 ? BLANK : fields };
-        line += 1 + lineBreaksIn(fields);
-        charsSinceRecord = 0;
-        yield record;
+        const line = run.line;
+        run.line += 1 + lineBreaksIn(fields);
+        const rejected =
+          (feed.marks.length > 0 ? badBytes(fields, run) : undefined) ??
+          (measure ? tooLong(fields, maxRecordLength) : undefined);
+        if (rejected !== undefined) yield { line, fields, rejected };
+        else yield { line, fields: fields.length === 0 ? BLANK : fields };
         fields = parser.read() as string[] | null;
       }
       if (failure !== undefined) {
-        const pending = ending ? undefined : unparsedText(parser);
-        if (recover && pending !== undefined) {
-          const replay = linesOf(pending + lastText);
-          line = yield* parseTexts(replay, line, Number.POSITIVE_INFINITY, false);
+        const pending = unparsedText(parser);
+        if (pending === undefined) throw failure;
+        if (!ending && last !== undefined && !last.exact) {
+          feed.unread(pending + last.text);
+          return true;
         }
-        throw new CsvSyntaxError(line, reasonOf(failure));
+        const broken = ending ? pending : pending + (last?.text ?? "");
+        yield rejectFirstLine(run, broken, describe(failure), ending);
+        return true;
       }
-      if (parser.readableEnded) return line;
+      if (parser.readableEnded) return false;
       if (writing || ending) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
         continue;
       }
-      if (charsSinceRecord > maxRecordLength) {
-        throw new CsvSyntaxError(
-          line,
-          `the record is not complete after ${charsSinceRecord} characters (an unterminated quoted field?)`,
-        );
+      const pending = unparsedText(parser) ?? "";
+      if (pending.length > maxRecordLength) {
+        yield rejectFirstLine(run, pending, tooLongReason(maxRecordLength), false);
+        return true;
       }
-      const next = await texts.next();
-      if (next.done === true) {
-        textsDone = true;
+      const next = await feed.next();
+      // The encoding may be decided only well into the file (the first byte that is not ASCII).
+      if (run.format.encoding === null) run.format.encoding = run.encoding();
+      if (next === undefined) {
         ending = true;
+        last = undefined;
         parser.end();
       } else {
-        lastText = next.value;
-        charsSinceRecord += lastText.length;
+        last = next;
+        measure = pending.length + next.text.length > maxRecordLength;
         writing = true;
-        parser.write(lastText, written);
+        parser.write(next.text, written);
       }
     }
   } finally {
     parser.destroy();
-    if (!textsDone) {
-      try {
-        await texts.return?.();
-      } catch {
-        // Closing the source after the consumer stopped or the input broke: nothing to report
-        // that the pending exception, if any, does not say better.
-      }
-    }
   }
+}
+
+/**
+ * The record `text` starts at the run's line is damaged: it is rejected, and the rest of the text
+ * after its first line goes back to the feed (or, the line going on, the feed skips to its end).
+ */
+function rejectFirstLine(run: Run, text: string, reason: string, atEnd: boolean): CsvRecord {
+  const line = run.line;
+  const end = lineEnd(text);
+  run.feed.consumeMarks(end === -1 ? text : text.slice(0, end));
+  if (end === -1) {
+    if (!atEnd) run.feed.skipLine();
+  } else {
+    // A line ending in a CR that ends the text may go on with an LF: it is the same line end.
+    if (end === text.length && text.charCodeAt(end - 1) === CR) run.feed.dropLineFeed();
+    run.feed.unread(text.slice(end));
+  }
+  run.line = line + 1;
+  return { line, fields: [], rejected: reason };
+}
+
+/** Where the first line of `text` ends (after its line break), or -1 when it has none yet. */
+function lineEnd(text: string): number {
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code === LF) return at + 1;
+    if (code === CR) return text.charCodeAt(at + 1) === LF ? at + 2 : at + 1;
+  }
+  return -1;
+}
+
+function badBytes(fields: readonly string[], run: Run): string | undefined {
+  let offset: number | undefined;
+  for (const field of fields) {
+    const bad = run.feed.consumeMarks(field);
+    offset ??= bad;
+  }
+  if (offset === undefined) return undefined;
+  return `bytes that are not valid ${run.encoding()?.toUpperCase() ?? "UTF-8"} at byte offset ${offset}`;
+}
+
+function tooLong(fields: readonly string[], max: number): string | undefined {
+  let length = fields.length - 1;
+  for (const field of fields) length += field.length;
+  return length > max ? tooLongReason(max) : undefined;
+}
+
+function tooLongReason(max: number): string {
+  return `the record is longer than ${max} characters`;
+}
+
+function describe(error: Error): string {
+  const { message } = error;
+  if (message.includes("missing closing")) return "a quote that is never closed";
+  if (message.includes("expected:")) {
+    return "text after a closing quote (a quote inside a quoted field must be doubled)";
+  }
+  // fast-csv quotes the rest of the input after an unterminated quote: keep reports bounded.
+  return message.length > REASON_MAX_LENGTH ? `${message.slice(0, REASON_MAX_LENGTH)}…` : message;
 }
 
 /** Line breaks inside the quoted fields of a record: CRLF, CR and LF count one each. */
@@ -196,12 +257,140 @@ function lineBreaksIn(fields: readonly string[]): number {
 
 /**
  * The text fast-csv holds back from the start of the record it could not finish yet. It is a
- * private field of fast-csv's stream, read only after a parse error; if a later fast-csv renames
- * it, the error still comes, naming the line of the first record that was not produced.
+ * private field of fast-csv's stream (pinned by the tests); without it, a parse error fails the
+ * read instead of being placed.
  */
 function unparsedText(parser: object): string | undefined {
   const { lines } = parser as { lines?: unknown };
   return typeof lines === "string" ? lines : undefined;
+}
+
+interface Piece {
+  readonly text: string;
+  /** A piece that ends with a line (or the text): a parse error in it is placed exactly. */
+  readonly exact: boolean;
+}
+
+/** The decoded text, with text given back to be read again (line by line) before the rest. */
+class Feed {
+  /** Text given back, the next piece last. */
+  private readonly again: Piece[] = [];
+  private skipping = false;
+  private dropLf = false;
+  private done = false;
+
+  private readonly texts: AsyncIterator<string>;
+  readonly marks: ReplacementMark[];
+
+  constructor(texts: AsyncIterator<string>, marks: ReplacementMark[]) {
+    this.texts = texts;
+    this.marks = marks;
+  }
+
+  async next(): Promise<Piece | undefined> {
+    for (;;) {
+      const again = this.again.pop();
+      let text: string;
+      if (again !== undefined) text = again.text;
+      else {
+        if (this.done) return undefined;
+        const next = await this.texts.next();
+        if (next.done === true) {
+          this.done = true;
+          return undefined;
+        }
+        text = next.value;
+      }
+      if (this.dropLf) {
+        this.dropLf = false;
+        if (text.charCodeAt(0) === LF) text = text.slice(1);
+      }
+      if (this.skipping) {
+        const end = lineEnd(text);
+        if (end === -1) {
+          this.consumeMarks(text);
+          continue;
+        }
+        this.skipping = false;
+        this.consumeMarks(text.slice(0, end));
+        if (end === text.length && text.charCodeAt(end - 1) === CR) this.dropLf = true;
+        text = text.slice(end);
+      }
+      if (text.length > 0) return { text, exact: again?.exact ?? false };
+    }
+  }
+
+  /** Gives `text` back, to be read again in pieces of one line each. */
+  unread(text: string): void {
+    const lines = [...linesOf(text)];
+    for (let i = lines.length - 1; i >= 0; i--) {
+      this.again.push({ text: lines[i] as string, exact: true });
+    }
+  }
+
+  /** Drops an LF that starts the next text (the end of a CRLF cut after its CR). */
+  dropLineFeed(): void {
+    this.dropLf = true;
+  }
+
+  /** Drops the text up to the end of the current line. */
+  skipLine(): void {
+    this.skipping = true;
+  }
+
+  /**
+   * The text up to the end of the first line that is not blank (at most `max` characters more),
+   * given back at once so that it is read as usual.
+   */
+  async firstLine(max: number): Promise<string> {
+    let text = "";
+    while (text.length <= max) {
+      const line = firstFilledLine(text);
+      if (line !== undefined) break;
+      if (this.done) break;
+      const next = await this.texts.next();
+      if (next.done === true) {
+        this.done = true;
+        break;
+      }
+      text += next.value;
+    }
+    if (text.length > 0) this.again.push({ text, exact: false });
+    return firstFilledLine(text) ?? text;
+  }
+
+  /** Takes the marks of the U+FFFDs in `text`; the offset of the first invalid one, if any. */
+  consumeMarks(text: string): number | undefined {
+    if (this.marks.length === 0) return undefined;
+    let offset: number | undefined;
+    for (let at = text.indexOf(REPLACEMENT); at !== -1; at = text.indexOf(REPLACEMENT, at + 1)) {
+      const mark = this.marks.shift();
+      if (mark?.invalid === true) offset ??= mark.offset;
+    }
+    return offset;
+  }
+
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      await this.texts.return?.();
+    } catch {
+      // Closing the source after the consumer stopped or the input broke: nothing to report
+      // that the pending exception, if any, does not say better.
+    }
+  }
+}
+
+function firstFilledLine(text: string): string | undefined {
+  let start = 0;
+  for (;;) {
+    const end = lineEnd(text.slice(start));
+    if (end === -1) return undefined;
+    const line = text.slice(start, start + end);
+    if (line.trim() !== "") return line;
+    start += end;
+  }
 }
 
 /**
@@ -219,10 +408,4 @@ function* linesOf(text: string): Generator<string, void, undefined> {
     }
   }
   if (start < text.length) yield text.slice(start);
-}
-
-function reasonOf(error: Error): string {
-  // fast-csv quotes the rest of the input after an unterminated quote: keep logs bounded.
-  const { message } = error;
-  return message.length > REASON_MAX_LENGTH ? `${message.slice(0, REASON_MAX_LENGTH)}…` : message;
 }

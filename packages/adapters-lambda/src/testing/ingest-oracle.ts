@@ -77,7 +77,14 @@ export function oracle(records: readonly CsvRecord[]): OracleOutcome {
   let invalidHeaderLine: number | undefined;
   const rejectedLines: number[] = [];
   const expected = new Map<string, MovieInfo>();
-  for (const { line, fields } of records) {
+  for (const { line, fields, rejected } of records) {
+    if (rejected !== undefined) {
+      // The reader could not read it (a damaged record): a rejected data row.
+      sawData = true;
+      rowsRead++;
+      rejectedLines.push(line);
+      continue;
+    }
     if (fields.length === 0 || (fields.length === 1 && (fields[0] ?? "").trim() === "")) {
       blankRows++;
       continue;
