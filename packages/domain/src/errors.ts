@@ -1,4 +1,4 @@
-import type { IngestSummary } from "./ingest-movie-infos.ts";
+import type { IngestSummary } from "./ingest-summary.ts";
 import { quote } from "./message-values.ts";
 
 /** One failing field of an input, in words a caller can show to a person. */

@@ -3,11 +3,10 @@ export { type GetMovieDeps, getMovie } from "./get-movie.ts";
 export {
   type CsvRecord,
   type IngestOptions,
-  type IngestSummary,
   ingestMovieInfos,
   MAX_BATCH_SIZE,
-  type RejectedRow,
 } from "./ingest-movie-infos.ts";
+export type { IngestSummary, RejectedRow } from "./ingest-summary.ts";
 export type * from "./movie.ts";
 export { isMovieId, parseMovieId } from "./movie-id.ts";
 export { validateMovieInfo } from "./movie-info-rules.ts";

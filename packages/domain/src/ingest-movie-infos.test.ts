@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IngestIncompleteError, InvalidHeaderError, UnwrittenItemsError } from "./errors.ts";
-import { type CsvRecord, type IngestSummary, ingestMovieInfos } from "./ingest-movie-infos.ts";
+import { type CsvRecord, ingestMovieInfos } from "./ingest-movie-infos.ts";
+import type { IngestSummary } from "./ingest-summary.ts";
 import {
   anyRow,
   catalogue,

@@ -7,6 +7,7 @@ import {
   readHeader,
 } from "./csv-movie-info-row.ts";
 import { IngestIncompleteError, InvalidHeaderError } from "./errors.ts";
+import type { IngestSummary, RejectedRow } from "./ingest-summary.ts";
 import { MovieInfoBatchWriter } from "./movie-info-batch-writer.ts";
 import type { MovieInfoRepo } from "./ports.ts";
 import { createSeenMovieIds } from "./seen-movie-ids.ts";
@@ -20,28 +21,6 @@ export interface CsvRecord {
    * why, in words a person understands. Such a record is a rejected data row.
    */
   readonly rejected?: string;
-}
-
-export interface RejectedRow {
-  readonly line: number;
-  readonly reason: string;
-}
-
-export interface IngestSummary {
-  /** Records that are neither the header nor blank. */
-  readonly rowsRead: number;
-  /**
-   * Distinct movie ids upserted, counting only writes the repo confirmed. On success
-   * `rowsRead = written + rejected + duplicates`.
-   */
-  readonly written: number;
-  readonly rejected: number;
-  /** Valid rows whose movie id an earlier valid row of the same input already had. */
-  readonly duplicates: number;
-  readonly headerRows: number;
-  readonly blankRows: number;
-  /** The first `maxRejects` rejected rows, in input order. */
-  readonly rejects: readonly RejectedRow[];
 }
 
 export interface IngestOptions {
