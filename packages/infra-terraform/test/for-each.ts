@@ -156,7 +156,9 @@ class Evaluator {
           const inner = new Map(scope).set(label, { key, value });
           return contents.filter(isJson).map((content) => this.block(content, inner));
         });
-        out[label] = [...((out[label] as unknown[]) ?? []), ...made];
+        if (made.length > 0) {
+          out[label] = [...((out[label] as unknown[]) ?? []), ...made];
+        }
       }
     }
     if (Object.keys(left).length > 0) {
