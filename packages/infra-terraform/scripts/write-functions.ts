@@ -60,6 +60,11 @@ export interface WiringJson {
 
 const PATH_PARAMETER = /\{([^}]+)\}/g;
 
+/** A route's path as an invoke permission's source ARN names it: path parameters as `*`. */
+export function sourcePath(routePath: string): string {
+  return routePath.replace(PATH_PARAMETER, "*");
+}
+
 export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): WiringJson {
   const by = <T>(pick: (fn: FunctionWiring) => T | undefined): Record<string, T> =>
     Object.fromEntries(
@@ -81,7 +86,7 @@ export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): Wi
             method: fn.trigger.method,
             path: fn.trigger.path,
             authorization: fn.trigger.authorization,
-            source_path: fn.trigger.path.replace(PATH_PARAMETER, "*"),
+            source_path: sourcePath(fn.trigger.path),
             request_parameters: Object.fromEntries(
               [...fn.trigger.path.matchAll(PATH_PARAMETER)].map((m) => [
                 `method.request.path.${m[1]}`,

@@ -6,6 +6,7 @@ import {
   checkEveryRole,
   checkFirstApply,
   checkFunctions,
+  checkFunctionsJson,
   checkGatewayResponses,
   checkIamPolicies,
   checkInvokePermissions,
@@ -64,6 +65,10 @@ describe("the Terraform module agrees with wiring.ts and its defaults", () => {
     expect(single(settings, "required_providers")).toEqual({
       aws: { source: "hashicorp/aws", version: ">= 6.19.0, < 7.0.0" },
     });
+  });
+
+  it("iterates functions.json, which is what scripts/write-functions.ts writes from wiring.ts", () => {
+    expect(checkFunctionsJson(mod)).toEqual([]);
   });
 
   it("has every resource type of the seed's action plan", () => {

@@ -9,6 +9,7 @@ import {
   type FunctionWiring,
   type HttpRoute,
 } from "../../../adapters-lambda/src/wiring.ts";
+import { sourcePath } from "../../scripts/write-functions.ts";
 import {
   addressOf,
   attr,
@@ -92,7 +93,7 @@ export const NODE_OPTIONS = "--enable-source-maps";
 
 /** API Gateway source ARN of a route: any stage, its method, path parameters as `*`. */
 export function routeSourceArn(api: string, route: HttpRoute): string {
-  return `\${${api}.execution_arn}/*/${route.method}${route.path.replace(/\{[^}]+\}/g, "*")}`;
+  return `\${${api}.execution_arn}/*/${route.method}${sourcePath(route.path)}`;
 }
 
 /** The resource an address (or a traversal from it) names; `aws_x.f[0]` names `aws_x.f`. */
