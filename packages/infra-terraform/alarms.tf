@@ -2,21 +2,14 @@
 # when it recovers: an S3 event in the ingest's failure queue, an ingest that ended `failed`, API
 # 5xx, throttled API requests, throttled API functions.
 
-locals {
-  # The HTTP functions, whose throttles a caller feels. The ingest's are left out: with a reserved
-  # concurrency of 1, a second upload is throttled by design and Lambda retries it.
-  throttle_alarm_functions = {
-    "update-movie-rating" = aws_lambda_function.update_movie_rating.function_name
-    "get-movie"           = aws_lambda_function.get_movie.function_name
-  }
-}
+resource "aws_cloudwatch_metric_alarm" "failure_queue" {
+  for_each = local.wiring.async_functions
 
-resource "aws_cloudwatch_metric_alarm" "ingest_failures" {
-  alarm_name          = "${var.name_prefix}-ingest-movie-infos-failures"
-  alarm_description   = "An S3 event could not be ingested: see the failure queue and the ingest function's logs."
+  alarm_name          = "${var.name_prefix}-${each.key}-failures"
+  alarm_description   = "An S3 event could not be processed: see the failure queue and the ${each.key} function's logs."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.ingest_failures.name }
+  dimensions          = { QueueName = aws_sqs_queue.failures[each.key].name }
   statistic           = "Maximum"
   period              = 300
   evaluation_periods  = 1
@@ -92,14 +85,16 @@ resource "aws_cloudwatch_metric_alarm" "api_throttled" {
   ok_actions          = local.alarm_actions
 }
 
+# The HTTP functions, whose throttles a caller feels. S3-triggered ones are left out: with a
+# reserved concurrency of 1, a second upload is throttled by design and Lambda retries it.
 resource "aws_cloudwatch_metric_alarm" "function_throttles" {
-  for_each = local.throttle_alarm_functions
+  for_each = local.wiring.http_routes
 
-  alarm_name          = "${each.value}-throttles"
+  alarm_name          = "${aws_lambda_function.function[each.key].function_name}-throttles"
   alarm_description   = "Lambda throttled ${each.key}: the account's concurrency is exhausted; callers get 5xx or 429."
   namespace           = "AWS/Lambda"
   metric_name         = "Throttles"
-  dimensions          = { FunctionName = each.value }
+  dimensions          = { FunctionName = aws_lambda_function.function[each.key].function_name }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1

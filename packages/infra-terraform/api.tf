@@ -1,5 +1,6 @@
-# REST API: the routes of the http triggers in wiring.ts, each an AWS_PROXY integration to its
-# function. GET is open; PATCH requires SigV4 (AWS_IAM) unless var.patch_authorization opens it.
+# REST API: the routes of the http triggers in wiring.ts (functions.json), each an AWS_PROXY
+# integration to its function. GET is open; PATCH requires SigV4 (AWS_IAM) unless
+# var.patch_authorization opens it.
 
 resource "aws_api_gateway_rest_api" "movies" {
   name        = "${var.name_prefix}-api"
@@ -22,64 +23,52 @@ resource "aws_api_gateway_resource" "movie" {
   path_part   = "{movie_id}"
 }
 
-# --- GET /movies/{movie_id} -> get-movie --------------------------------------------------------
+# --- The routes: one per HTTP-triggered function of functions.json ------------------------------
 
-resource "aws_api_gateway_method" "get_movie" {
-  rest_api_id   = aws_api_gateway_rest_api.movies.id
-  resource_id   = aws_api_gateway_resource.movie.id
-  http_method   = "GET"
-  authorization = "NONE"
+locals {
+  # The API's resources by path. A route on a new path needs its resource above and its entry here.
+  api_resources = {
+    "/movies"            = aws_api_gateway_resource.movies.id
+    "/movies/{movie_id}" = aws_api_gateway_resource.movie.id
+  }
 
-  request_parameters = {
-    "method.request.path.movie_id" = true
+  # A route the wiring marks AWS_IAM takes var.patch_authorization (AWS_IAM unless opened for demos).
+  route_authorization = {
+    AWS_IAM = var.patch_authorization
+    NONE    = "NONE"
   }
 }
 
-resource "aws_api_gateway_integration" "get_movie" {
+resource "aws_api_gateway_method" "route" {
+  for_each = local.wiring.http_routes
+
+  rest_api_id        = aws_api_gateway_rest_api.movies.id
+  resource_id        = local.api_resources[each.value.path]
+  http_method        = each.value.method
+  authorization      = local.route_authorization[each.value.authorization]
+  request_parameters = each.value.request_parameters
+}
+
+resource "aws_api_gateway_integration" "route" {
+  for_each = local.wiring.http_routes
+
   rest_api_id             = aws_api_gateway_rest_api.movies.id
-  resource_id             = aws_api_gateway_resource.movie.id
-  http_method             = aws_api_gateway_method.get_movie.http_method
+  resource_id             = local.api_resources[each.value.path]
+  http_method             = aws_api_gateway_method.route[each.key].http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.get_movie.invoke_arn
+  uri                     = aws_lambda_function.function[each.key].invoke_arn
 }
 
-resource "aws_lambda_permission" "api_invoke_get_movie" {
-  statement_id  = "AllowApiGatewayGetMovie"
+# API Gateway may invoke each function for its own route only (any stage).
+resource "aws_lambda_permission" "api_invoke" {
+  for_each = local.wiring.http_routes
+
+  statement_id  = "AllowApiGateway-${each.key}"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.get_movie.function_name
+  function_name = aws_lambda_function.function[each.key].function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.movies.execution_arn}/*/GET/movies/*"
-}
-
-# --- PATCH /movies/{movie_id} -> update-movie-rating --------------------------------------------
-
-resource "aws_api_gateway_method" "update_movie_rating" {
-  rest_api_id   = aws_api_gateway_rest_api.movies.id
-  resource_id   = aws_api_gateway_resource.movie.id
-  http_method   = "PATCH"
-  authorization = var.patch_authorization
-
-  request_parameters = {
-    "method.request.path.movie_id" = true
-  }
-}
-
-resource "aws_api_gateway_integration" "update_movie_rating" {
-  rest_api_id             = aws_api_gateway_rest_api.movies.id
-  resource_id             = aws_api_gateway_resource.movie.id
-  http_method             = aws_api_gateway_method.update_movie_rating.http_method
-  type                    = "AWS_PROXY"
-  integration_http_method = "POST"
-  uri                     = aws_lambda_function.update_movie_rating.invoke_arn
-}
-
-resource "aws_lambda_permission" "api_invoke_update_movie_rating" {
-  statement_id  = "AllowApiGatewayUpdateMovieRating"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.update_movie_rating.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.movies.execution_arn}/*/PATCH/movies/*"
+  source_arn    = "${aws_api_gateway_rest_api.movies.execution_arn}/*/${each.value.method}${each.value.source_path}"
 }
 
 # --- API Gateway's own errors --------------------------------------------------------------------
@@ -118,10 +107,8 @@ resource "aws_api_gateway_deployment" "movies" {
     redeployment = sha1(jsonencode([
       aws_api_gateway_resource.movies,
       aws_api_gateway_resource.movie,
-      aws_api_gateway_method.get_movie,
-      aws_api_gateway_integration.get_movie,
-      aws_api_gateway_method.update_movie_rating,
-      aws_api_gateway_integration.update_movie_rating,
+      aws_api_gateway_method.route,
+      aws_api_gateway_integration.route,
       aws_api_gateway_gateway_response.problem,
     ]))
   }

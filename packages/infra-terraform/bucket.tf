@@ -113,26 +113,33 @@ resource "aws_s3_bucket_policy" "movie_infos" {
   depends_on = [aws_s3_bucket_public_access_block.movie_infos]
 }
 
-# S3 may invoke the ingest function for this bucket only, in this account only.
-resource "aws_lambda_permission" "s3_invoke_ingest_movie_infos" {
-  statement_id   = "AllowS3ObjectCreated"
+# S3 may invoke its functions for this bucket only, in this account only.
+resource "aws_lambda_permission" "s3_invoke" {
+  for_each = local.wiring.s3_notifications
+
+  statement_id   = "AllowS3-${each.key}"
   action         = "lambda:InvokeFunction"
-  function_name  = aws_lambda_function.ingest_movie_infos.function_name
+  function_name  = aws_lambda_function.function[each.key].function_name
   principal      = "s3.amazonaws.com"
   source_arn     = aws_s3_bucket.movie_infos.arn
   source_account = local.account_id
 }
 
-# Every created object notifies the ingest function, which picks `.csv` and `.csv.gz` keys in any
-# letter case itself: S3's suffix filter is case-sensitive and takes one suffix per entry.
+# Every created object notifies the S3-triggered functions, and the ingest picks `.csv` and
+# `.csv.gz` keys in any letter case itself: S3's suffix filter is case-sensitive and takes one
+# suffix per entry.
 resource "aws_s3_bucket_notification" "movie_infos" {
   bucket = aws_s3_bucket.movie_infos.id
 
-  lambda_function {
-    id                  = "ingest-movie-infos"
-    lambda_function_arn = aws_lambda_function.ingest_movie_infos.arn
-    events              = ["s3:ObjectCreated:*"]
+  dynamic "lambda_function" {
+    for_each = local.wiring.s3_notifications
+
+    content {
+      id                  = lambda_function.key
+      lambda_function_arn = aws_lambda_function.function[lambda_function.key].arn
+      events              = lambda_function.value.events
+    }
   }
 
-  depends_on = [aws_lambda_permission.s3_invoke_ingest_movie_infos]
+  depends_on = [aws_lambda_permission.s3_invoke]
 }

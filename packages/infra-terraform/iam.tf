@@ -1,7 +1,7 @@
 # One role per function. Each allows exactly the DynamoDB and S3 actions wiring.ts lists for the
-# function (tableActions on the table, bucketGrants on the bucket's objects under their prefix),
-# writing to its own log group, X-Ray segments, and for the ingest its failure destination.
-# The lists are literal so that the contract tests (test/) can compare them with wiring.ts.
+# function (functions.json: table_grants on the table, bucket_grants on the bucket's objects under
+# their prefix), writing to its own log group, X-Ray segments, and for an asynchronously invoked
+# function its failure queue. The contract tests (test/) compare them with wiring.ts.
 
 data "aws_iam_policy_document" "lambda_assume_role" {
   statement {
@@ -16,41 +16,48 @@ data "aws_iam_policy_document" "lambda_assume_role" {
   }
 }
 
-# --- ingest-movie-infos -----------------------------------------------------------------------
+# --- The functions' roles, one per entry of functions.json -----------------------------------
 
-resource "aws_iam_role" "ingest_movie_infos" {
-  name               = "${var.name_prefix}-ingest-movie-infos-${local.role_suffix}"
-  description        = "Execution role of the ingest-movie-infos function."
+resource "aws_iam_role" "function" {
+  for_each = local.wiring.functions
+
+  name               = "${var.name_prefix}-${each.key}-${local.role_suffix}"
+  description        = "Execution role of the ${each.key} function."
   assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
 }
 
-data "aws_iam_policy_document" "ingest_movie_infos" {
-  statement {
-    sid       = "MoviesTable"
-    effect    = "Allow"
-    actions   = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
-    resources = [aws_dynamodb_table.movies.arn]
+data "aws_iam_policy_document" "function" {
+  for_each = local.wiring.functions
+
+  # The wiring's table actions (TransactWriteItems is authorised per item action).
+  dynamic "statement" {
+    for_each = each.value.table_grants
+
+    content {
+      sid       = "MoviesTable"
+      effect    = "Allow"
+      actions   = statement.value.actions
+      resources = [aws_dynamodb_table.movies.arn]
+    }
   }
 
-  statement {
-    sid       = "ReadSnapshots"
-    effect    = "Allow"
-    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
-    resources = ["${aws_s3_bucket.movie_infos.arn}/*"]
-  }
+  # The wiring's bucket grants, each on the objects under its prefix.
+  dynamic "statement" {
+    for_each = each.value.bucket_grants
 
-  statement {
-    sid       = "WriteReports"
-    effect    = "Allow"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.movie_infos.arn}/reports/*"]
+    content {
+      sid       = "MovieInfosBucket${statement.key}"
+      effect    = "Allow"
+      actions   = statement.value.actions
+      resources = ["${aws_s3_bucket.movie_infos.arn}/${statement.value.prefix}*"]
+    }
   }
 
   statement {
     sid       = "OwnLogGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.ingest_movie_infos.arn}:*"]
+    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:*"]
   }
 
   statement {
@@ -59,94 +66,34 @@ data "aws_iam_policy_document" "ingest_movie_infos" {
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
     resources = ["*"]
   }
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.wiring.functions
+
+  name   = "least-privilege"
+  role   = aws_iam_role.function[each.key].id
+  policy = data.aws_iam_policy_document.function[each.key].json
+}
+
+# Asynchronously invoked functions send what they could not process to their failure queue.
+data "aws_iam_policy_document" "failure_destination" {
+  for_each = local.wiring.async_functions
 
   statement {
     sid       = "FailureDestination"
     effect    = "Allow"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.ingest_failures.arn]
+    resources = [aws_sqs_queue.failures[each.key].arn]
   }
 }
 
-resource "aws_iam_role_policy" "ingest_movie_infos" {
-  name   = "least-privilege"
-  role   = aws_iam_role.ingest_movie_infos.id
-  policy = data.aws_iam_policy_document.ingest_movie_infos.json
-}
+resource "aws_iam_role_policy" "failure_destination" {
+  for_each = local.wiring.async_functions
 
-# --- update-movie-rating ----------------------------------------------------------------------
-
-resource "aws_iam_role" "update_movie_rating" {
-  name               = "${var.name_prefix}-update-movie-rating-${local.role_suffix}"
-  description        = "Execution role of the update-movie-rating function."
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
-}
-
-data "aws_iam_policy_document" "update_movie_rating" {
-  # TransactWriteItems is authorised per item action: ConditionCheckItem + UpdateItem.
-  statement {
-    sid       = "MoviesTable"
-    effect    = "Allow"
-    actions   = ["dynamodb:ConditionCheckItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-    resources = [aws_dynamodb_table.movies.arn]
-  }
-
-  statement {
-    sid       = "OwnLogGroup"
-    effect    = "Allow"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.update_movie_rating.arn}:*"]
-  }
-
-  statement {
-    sid       = "XRayTraces"
-    effect    = "Allow"
-    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-    resources = ["*"]
-  }
-}
-
-resource "aws_iam_role_policy" "update_movie_rating" {
-  name   = "least-privilege"
-  role   = aws_iam_role.update_movie_rating.id
-  policy = data.aws_iam_policy_document.update_movie_rating.json
-}
-
-# --- get-movie --------------------------------------------------------------------------------
-
-resource "aws_iam_role" "get_movie" {
-  name               = "${var.name_prefix}-get-movie-${local.role_suffix}"
-  description        = "Execution role of the get-movie function."
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
-}
-
-data "aws_iam_policy_document" "get_movie" {
-  statement {
-    sid       = "MoviesTable"
-    effect    = "Allow"
-    actions   = ["dynamodb:Query"]
-    resources = [aws_dynamodb_table.movies.arn]
-  }
-
-  statement {
-    sid       = "OwnLogGroup"
-    effect    = "Allow"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.get_movie.arn}:*"]
-  }
-
-  statement {
-    sid       = "XRayTraces"
-    effect    = "Allow"
-    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-    resources = ["*"]
-  }
-}
-
-resource "aws_iam_role_policy" "get_movie" {
-  name   = "least-privilege"
-  role   = aws_iam_role.get_movie.id
-  policy = data.aws_iam_policy_document.get_movie.json
+  name   = "failure-destination"
+  role   = aws_iam_role.function[each.key].id
+  policy = data.aws_iam_policy_document.failure_destination[each.key].json
 }
 
 # --- API Gateway's CloudWatch role (region-wide account setting, see api.tf) --------------------

@@ -25,14 +25,15 @@ output "region" {
 
 output "function_names" {
   description = "Lambda function names, keyed by their wiring.ts name."
-  value = {
-    "ingest-movie-infos"  = aws_lambda_function.ingest_movie_infos.function_name
-    "update-movie-rating" = aws_lambda_function.update_movie_rating.function_name
-    "get-movie"           = aws_lambda_function.get_movie.function_name
-  }
+  value       = { for name, fn in aws_lambda_function.function : name => fn.function_name }
+}
+
+output "failure_queue_urls" {
+  description = "SQS queues that keep the events each asynchronously invoked function could not process, keyed by wiring.ts name."
+  value       = { for name, queue in aws_sqs_queue.failures : name => queue.url }
 }
 
 output "ingest_failure_queue_url" {
-  description = "SQS queue that keeps S3 events the ingest function could not process."
-  value       = aws_sqs_queue.ingest_failures.url
+  description = "SQS queue that keeps S3 events the ingest function could not process (failure_queue_urls[\"ingest-movie-infos\"])."
+  value       = aws_sqs_queue.failures["ingest-movie-infos"].url
 }

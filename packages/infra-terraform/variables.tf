@@ -43,7 +43,7 @@ variable "bucket_name" {
 }
 
 variable "patch_authorization" {
-  description = "Authorization of PATCH /movies/{movie_id}: AWS_IAM (callers sign with SigV4 and need execute-api:Invoke) or NONE (open, for demos only)."
+  description = "Authorization of the routes wiring.ts marks AWS_IAM (today PATCH /movies/{movie_id}): AWS_IAM (callers sign with SigV4 and need execute-api:Invoke) or NONE (open, for demos only)."
   type        = string
   default     = "AWS_IAM"
 
@@ -93,7 +93,7 @@ variable "lambda_dist_dir" {
 }
 
 variable "ingest_reserved_concurrency" {
-  description = "Reserved concurrency of the ingest function: 1 processes snapshots one at a time. Null reserves none, for accounts still at the new-account quota of 10 concurrent executions (Lambda keeps 10 unreserved, so any reservation fails there)."
+  description = "Reserved concurrency of each S3-triggered function (the ingest): 1 processes snapshots one at a time. Null reserves none, for accounts still at the new-account quota of 10 concurrent executions (Lambda keeps 10 unreserved, so any reservation fails there)."
   type        = number
   default     = 1
 
@@ -104,7 +104,7 @@ variable "ingest_reserved_concurrency" {
 }
 
 variable "ingest_memory_mb" {
-  description = "Memory of the ingest function in MB (1769 MB is one full vCPU)."
+  description = "Memory of each S3-triggered function (the ingest) in MB (1769 MB is one full vCPU)."
   type        = number
   default     = 1769
 
@@ -115,7 +115,7 @@ variable "ingest_memory_mb" {
 }
 
 variable "ingest_timeout_seconds" {
-  description = "Timeout of the ingest function in seconds (Lambda's maximum is 900)."
+  description = "Timeout of each S3-triggered function (the ingest) in seconds (Lambda's maximum is 900)."
   type        = number
   default     = 900
 
@@ -126,7 +126,7 @@ variable "ingest_timeout_seconds" {
 }
 
 variable "api_memory_mb" {
-  description = "Memory of the GET and PATCH functions in MB."
+  description = "Memory of each HTTP-triggered function (GET, PATCH) in MB."
   type        = number
   default     = 512
 
@@ -137,7 +137,7 @@ variable "api_memory_mb" {
 }
 
 variable "api_timeout_seconds" {
-  description = "Timeout of the GET and PATCH functions in seconds; below API Gateway's 29 s integration timeout."
+  description = "Timeout of each HTTP-triggered function (GET, PATCH) in seconds; below API Gateway's 29 s integration timeout."
   type        = number
   default     = 10
 

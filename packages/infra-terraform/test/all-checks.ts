@@ -5,6 +5,7 @@ import {
   checkEveryRole,
   checkFirstApply,
   checkFunctions,
+  checkFunctionsJson,
   checkGatewayResponses,
   checkIamPolicies,
   checkInvokePermissions,
@@ -31,6 +32,7 @@ export const checkProvider: Check = (mod) => [
 /** Every check of the module: the module as it is passes them all. */
 export const ALL_CHECKS: Readonly<Record<string, Check>> = {
   checkResourceTypes,
+  checkFunctionsJson,
   checkFunctions,
   checkIamPolicies,
   checkNoWildcards,

@@ -6,6 +6,7 @@ import {
   checkEveryRole,
   checkFirstApply,
   checkFunctions,
+  checkFunctionsJson,
   checkGatewayResponses,
   checkIamPolicies,
   checkInvokePermissions,
@@ -14,10 +15,11 @@ import {
   checkResourcePolicies,
   checkResourceTypes,
   checkSecurityDefaults,
+  failureQueue,
   functionResource,
   localValue,
   NODE_OPTIONS,
-  REQUIRED_RESOURCE_TYPES,
+  requiredResourceTypes,
 } from "./checks.ts";
 import {
   attr,
@@ -65,13 +67,17 @@ describe("the Terraform module agrees with wiring.ts and its defaults", () => {
     });
   });
 
+  it("iterates functions.json, which is what scripts/write-functions.ts writes from wiring.ts", () => {
+    expect(checkFunctionsJson(mod)).toEqual([]);
+  });
+
   it("has every resource type of the seed's action plan", () => {
     expect(checkResourceTypes(mod)).toEqual([]);
     const present = resourceTypes(mod);
-    for (const [type, atLeast] of REQUIRED_RESOURCE_TYPES) {
+    for (const [type, atLeast] of requiredResourceTypes()) {
       expect(present.get(type) ?? 0, type).toBeGreaterThanOrEqual(atLeast);
     }
-    expect(present.get("aws_lambda_function")).toBe(3);
+    expect(present.get("aws_lambda_function")).toBe(FUNCTIONS.length);
   });
 
   it("deploys each wiring function on nodejs24.x arm64 from its zip, with its environment and own role", () => {
@@ -187,9 +193,10 @@ describe("the Terraform module agrees with wiring.ts and its defaults", () => {
   });
 
   it("keeps the ingest on-failure destination and the X-Ray/JSON logging on every function", () => {
-    const config = resources(mod, "aws_lambda_function_event_invoke_config")[0];
-    const onFailure = single(single(config?.block, "destination_config"), "on_failure");
-    expect(str(onFailure, "destination")).toBe(`\${aws_sqs_queue.ingest_failures.arn}`);
+    for (const fn of FUNCTIONS.filter((f) => f.trigger.kind === "s3")) {
+      const lambda = functionResource(mod, fn);
+      expect(lambda && failureQueue(mod, lambda)?.type, fn.name).toBe("aws_sqs_queue");
+    }
     for (const lambda of resources(mod, "aws_lambda_function")) {
       expect(str(single(lambda.block, "tracing_config"), "mode"), lambda.address).toBe("Active");
       expect(str(single(lambda.block, "logging_config"), "log_format"), lambda.address).toBe(

@@ -203,35 +203,64 @@ function enumerate(json: Json): Mutation[] {
     });
   }
 
-  // New ways in that no existing block would show.
+  // New ways in that no existing block would show, for every function and queue of the module.
+  for (const [name] of blocks(json, "resource", "aws_lambda_function")) {
+    const functionName = `\${aws_lambda_function.${name}.function_name}`;
+    list.push(
+      {
+        title: `a public invoke permission for ${name}`,
+        apply: (copy) =>
+          addResource(copy, "aws_lambda_permission", "public", {
+            action: "lambda:InvokeFunction",
+            function_name: functionName,
+            principal: "*",
+          }),
+      },
+      {
+        title: `a second, wider API Gateway permission for ${name}`,
+        apply: (copy) =>
+          addResource(copy, "aws_lambda_permission", "wide", {
+            action: "lambda:InvokeFunction",
+            function_name: functionName,
+            principal: "apigateway.amazonaws.com",
+            source_arn: `\${aws_api_gateway_rest_api.movies.execution_arn}/*`,
+          }),
+      },
+      {
+        title: `a function URL without auth on ${name}`,
+        apply: (copy) =>
+          addResource(copy, "aws_lambda_function_url", "open", {
+            function_name: functionName,
+            authorization_type: "NONE",
+          }),
+      },
+    );
+  }
+  for (const [name] of blocks(json, "resource", "aws_sqs_queue")) {
+    list.push({
+      title: `a queue policy letting anyone send to ${name}`,
+      apply: (copy) => {
+        const docs = (copy["data"] as Json)["aws_iam_policy_document"] as Json;
+        docs["anyone"] = [
+          {
+            statement: [
+              {
+                effect: "Allow",
+                actions: ["sqs:SendMessage"],
+                resources: [`\${aws_sqs_queue.${name}.arn}`],
+                principals: [{ type: "*", identifiers: ["*"] }],
+              },
+            ],
+          },
+        ];
+        addResource(copy, "aws_sqs_queue_policy", "anyone", {
+          queue_url: `\${aws_sqs_queue.${name}.id}`,
+          policy: `\${data.aws_iam_policy_document.anyone.json}`,
+        });
+      },
+    });
+  }
   list.push(
-    {
-      title: "a public invoke permission for get-movie",
-      apply: (copy) =>
-        addResource(copy, "aws_lambda_permission", "public", {
-          action: "lambda:InvokeFunction",
-          function_name: `\${aws_lambda_function.get_movie.function_name}`,
-          principal: "*",
-        }),
-    },
-    {
-      title: "a second, wider API Gateway permission for get-movie",
-      apply: (copy) =>
-        addResource(copy, "aws_lambda_permission", "wide", {
-          action: "lambda:InvokeFunction",
-          function_name: `\${aws_lambda_function.get_movie.function_name}`,
-          principal: "apigateway.amazonaws.com",
-          source_arn: `\${aws_api_gateway_rest_api.movies.execution_arn}/*`,
-        }),
-    },
-    {
-      title: "a function URL without auth on update-movie-rating",
-      apply: (copy) =>
-        addResource(copy, "aws_lambda_function_url", "open", {
-          function_name: `\${aws_lambda_function.update_movie_rating.function_name}`,
-          authorization_type: "NONE",
-        }),
-    },
     {
       title: "a role for EC2",
       apply: (copy) =>
@@ -247,28 +276,6 @@ function enumerate(json: Json): Mutation[] {
           bucket: `\${aws_s3_bucket.movie_infos.id}`,
           acl: "public-read",
         }),
-    },
-    {
-      title: "a queue policy letting anyone send to the failure queue",
-      apply: (copy) => {
-        const docs = (copy["data"] as Json)["aws_iam_policy_document"] as Json;
-        docs["anyone"] = [
-          {
-            statement: [
-              {
-                effect: "Allow",
-                actions: ["sqs:SendMessage"],
-                resources: [`\${aws_sqs_queue.ingest_failures.arn}`],
-                principals: [{ type: "*", identifiers: ["*"] }],
-              },
-            ],
-          },
-        ];
-        addResource(copy, "aws_sqs_queue_policy", "anyone", {
-          queue_url: `\${aws_sqs_queue.ingest_failures.id}`,
-          policy: `\${data.aws_iam_policy_document.anyone.json}`,
-        });
-      },
     },
     {
       title: "a managed policy attached to API Gateway's logging role",

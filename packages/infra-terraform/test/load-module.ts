@@ -5,10 +5,16 @@
  * hcl2json keeps the HCL structure: `resource.<type>.<name>` and `data.<type>.<name>` are lists of
  * one block, nested blocks are lists of objects, literals stay literals, and any expression is a
  * string `${...}` (so `aws_s3_bucket.b.arn` reads as "${aws_s3_bucket.b.arn}").
+ *
+ * Blocks with a `for_each` the loader can evaluate become their instances, as Terraform would
+ * plan them: `aws_x.name["key"]`, with `each.key` / `each.value...` and the iterator of every
+ * `dynamic` block whose for_each it can evaluate replaced by their values (see for-each.ts for
+ * the little it evaluates). Anything else stays as written.
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "@cdktf/hcl2json";
+import { expandForEach } from "./for-each.ts";
 
 export type HclObject = { readonly [key: string]: unknown };
 
@@ -109,7 +115,7 @@ export async function loadModule(dir: string): Promise<TfModule> {
     mergeInto(json, parsed);
   }
   assertDeclaredOnce(json);
-  return { dir, files, json };
+  return { dir, files, json: await expandForEach(dir, json) };
 }
 
 function namedBlocks(mod: TfModule, kind: "resource" | "data", type: string): NamedBlock[] {
@@ -207,14 +213,33 @@ export function strList(block: HclObject | undefined, key: string): string[] | u
 
 /**
  * The traversal an attribute is set to, without `${}`: "${aws_s3_bucket.b.arn}" gives
- * "aws_s3_bucket.b.arn". Undefined for literals and for any other expression.
+ * "aws_s3_bucket.b.arn", "${aws_x.f["k"].arn}" gives `aws_x.f["k"].arn`. Undefined for literals
+ * and for any other expression.
  */
 export function reference(value: unknown): string | undefined {
   if (typeof value !== "string") {
     return undefined;
   }
-  const match = /^\$\{([A-Za-z_][\w-]*(?:\.[\w-]+|\[\d+\])*)\}$/.exec(value);
+  const match = /^\$\{([A-Za-z_][\w-]*(?:\.[\w-]+|\[\d+\]|\["[^"]*"\])*)\}$/.exec(value);
   return match?.[1];
+}
+
+/**
+ * The resource (or data source, or instance) a traversal starts with: `aws_x.f["k"].arn` gives
+ * `aws_x.f["k"]`, `aws_x.f[0].arn` gives `aws_x.f[0]`, `data.aws_y.d.json` gives `data.aws_y.d`.
+ */
+export function addressOf(ref: string | undefined): string | undefined {
+  return ref && /^((?:data\.)?[\w-]+\.[\w-]+(?:\["[^"]*"\]|\[\d+\])?)/.exec(ref)?.[1];
+}
+
+/** The address of one instance of a for_each block: `aws_x.f["k"]`. */
+export function instanceAddress(address: string, key: string): string {
+  return `${address}[${JSON.stringify(key)}]`;
+}
+
+/** `aws_x.f["k"]` and `aws_x.f[0]` are instances of `aws_x.f`. */
+export function baseAddress(address: string): string {
+  return address.replace(/\[(?:"[^"]*"|\d+)\]$/, "");
 }
 
 /**

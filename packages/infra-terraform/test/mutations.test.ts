@@ -2,7 +2,9 @@
  * The contract checks bite: each test copies the module, breaks one thing on purpose and expects
  * the check that guards it to report that specific violation.
  */
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { FUNCTIONS, type FunctionWiring } from "../../adapters-lambda/src/wiring.ts";
 import { ALL_CHECKS } from "./all-checks.ts";
 import {
   type Check,
@@ -11,6 +13,7 @@ import {
   checkEveryRole,
   checkFirstApply,
   checkFunctions,
+  checkFunctionsJson,
   checkGatewayResponses,
   checkIamPolicies,
   checkInvokePermissions,
@@ -18,8 +21,9 @@ import {
   checkNoWildcards,
   checkResourcePolicies,
   checkSecurityDefaults,
+  routeSourceArn,
 } from "./checks.ts";
-import { loadModule, type TfModule } from "./load-module.ts";
+import { instanceAddress, loadModule, type TfModule } from "./load-module.ts";
 import { append, copyModule, mutate, removeCopy } from "./mutate.ts";
 import { MODULE_DIR } from "./paths.ts";
 
@@ -33,62 +37,95 @@ interface Mutation {
   readonly expected: string;
 }
 
-const RESERVED_CONCURRENCY =
-  "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): reserved_concurrent_executions must be var.ingest_reserved_concurrency, 1 by default (one snapshot at a time) and nullable (accounts at the 10-execution quota)";
+// The wiring's functions the mutations break, and the addresses the module gives them.
+const byTrigger = (pick: (fn: FunctionWiring) => boolean): FunctionWiring => {
+  const fn = FUNCTIONS.find(pick);
+  if (!fn) throw new Error("the wiring lacks a function these mutations need");
+  return fn;
+};
+const INGEST = byTrigger((fn) => fn.trigger.kind === "s3");
+const GET = byTrigger((fn) => fn.trigger.kind === "http" && fn.trigger.method === "GET");
+const PATCH = byTrigger((fn) => fn.trigger.kind === "http" && fn.trigger.method === "PATCH");
+const route = (fn: FunctionWiring) =>
+  fn.trigger.kind === "http" ? `${fn.trigger.method} ${fn.trigger.path}` : "?";
+const sourceArn = (fn: FunctionWiring) =>
+  fn.trigger.kind === "http" ? routeSourceArn("aws_api_gateway_rest_api.movies", fn.trigger) : "?";
+const lambda = (fn: FunctionWiring) => instanceAddress("aws_lambda_function.function", fn.name);
+const role = (fn: FunctionWiring) =>
+  `${fn.name} (${instanceAddress("aws_iam_role.function", fn.name)})`;
+const policy = (fn: FunctionWiring) =>
+  instanceAddress("data.aws_iam_policy_document.function", fn.name);
+/** functions.json's lines of one function's table actions, as the script writes them. */
+const tableActions = (fn: FunctionWiring) =>
+  JSON.stringify(fn.tableActions, null, 2).replaceAll("\n", `\n${" ".repeat(10)}`);
+
+const RESERVED_CONCURRENCY = `${INGEST.name} (${lambda(INGEST)}): reserved_concurrent_executions must be var.ingest_reserved_concurrency, 1 by default (one snapshot at a time) and nullable (accounts at the 10-execution quota)`;
 
 const MUTATIONS: readonly Mutation[] = [
   {
     title: "a role granted dynamodb:* is a wildcard action",
-    file: "iam.tf",
-    from: 'actions   = ["dynamodb:Query"]',
-    to: 'actions   = ["dynamodb:*"]',
+    file: "functions.json",
+    from: tableActions(GET),
+    to: tableActions({ ...GET, tableActions: ["dynamodb:*"] }),
     check: checkNoWildcards,
-    expected:
-      'data.aws_iam_policy_document.get_movie statement MoviesTable: wildcard action "dynamodb:*"',
+    expected: `${policy(GET)} statement MoviesTable: wildcard action "dynamodb:*"`,
   },
   {
     title: "a role granted dynamodb:* has an action wiring.ts does not list",
-    file: "iam.tf",
-    from: 'actions   = ["dynamodb:Query"]',
-    to: 'actions   = ["dynamodb:*"]',
+    file: "functions.json",
+    from: tableActions(GET),
+    to: tableActions({ ...GET, tableActions: ["dynamodb:*"] }),
     check: checkIamPolicies,
-    expected:
-      "get-movie (aws_iam_role.get_movie): extra action dynamodb:* (not in wiring.ts nor the fixed sets)",
+    expected: `${role(GET)}: extra action dynamodb:* (not in wiring.ts nor the fixed sets)`,
   },
   {
-    title: "a role given an extra action",
-    file: "iam.tf",
-    from: '"dynamodb:UpdateItem", "dynamodb:Query"]',
-    to: '"dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem"]',
+    title: "a role given an extra action in functions.json",
+    file: "functions.json",
+    from: tableActions(PATCH),
+    to: tableActions({ ...PATCH, tableActions: [...PATCH.tableActions, "dynamodb:DeleteItem"] }),
     check: checkIamPolicies,
+    expected: `${role(PATCH)}: extra action dynamodb:DeleteItem (not in wiring.ts nor the fixed sets)`,
+  },
+  {
+    title: "functions.json edited by hand",
+    file: "functions.json",
+    from: tableActions(PATCH),
+    to: tableActions({ ...PATCH, tableActions: [...PATCH.tableActions, "dynamodb:DeleteItem"] }),
+    check: checkFunctionsJson,
     expected:
-      "update-movie-rating (aws_iam_role.update_movie_rating): extra action dynamodb:DeleteItem (not in wiring.ts nor the fixed sets)",
+      "functions.json differs from FUNCTIONS (adapters-lambda/src/wiring.ts): run node packages/infra-terraform/scripts/write-functions.ts",
+  },
+  {
+    title: "every role given an extra action in the policy template",
+    file: "iam.tf",
+    from: 'actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]',
+    to: 'actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DeleteLogGroup"]',
+    check: checkIamPolicies,
+    expected: `${role(INGEST)}: extra action logs:DeleteLogGroup (not in wiring.ts nor the fixed sets)`,
   },
   {
     title: "a role missing an action its code calls",
-    file: "iam.tf",
-    from: '"dynamodb:GetItem", ',
-    to: "",
+    file: "functions.json",
+    from: tableActions(INGEST),
+    to: tableActions({ ...INGEST, tableActions: INGEST.tableActions.slice(1) }),
     check: checkIamPolicies,
-    expected:
-      "ingest-movie-infos (aws_iam_role.ingest_movie_infos): missing action dynamodb:GetItem",
+    expected: `${role(INGEST)}: missing action ${INGEST.tableActions[0]}`,
   },
   {
-    title: "report writes widened from reports/ to the whole bucket",
+    title: "bucket grants widened from their prefix to the whole bucket",
     file: "iam.tf",
-    from: `resources = ["\${aws_s3_bucket.movie_infos.arn}/reports/*"]`,
+    from: `resources = ["\${aws_s3_bucket.movie_infos.arn}/\${statement.value.prefix}*"]`,
     to: `resources = ["\${aws_s3_bucket.movie_infos.arn}/*"]`,
     check: checkIamPolicies,
-    expected: `ingest-movie-infos (aws_iam_role.ingest_movie_infos): s3:PutObject on \${aws_s3_bucket.movie_infos.arn}/* is not allowed by wiring.ts`,
+    expected: `${role(INGEST)}: s3:PutObject on \${aws_s3_bucket.movie_infos.arn}/* is not allowed by wiring.ts`,
   },
   {
     title: "a table statement on every resource",
     file: "iam.tf",
-    from: 'actions   = ["dynamodb:Query"]\n    resources = [aws_dynamodb_table.movies.arn]',
-    to: 'actions   = ["dynamodb:Query"]\n    resources = ["*"]',
+    from: "resources = [aws_dynamodb_table.movies.arn]",
+    to: 'resources = ["*"]',
     check: checkNoWildcards,
-    expected:
-      'data.aws_iam_policy_document.get_movie statement MoviesTable: wildcard resource "*" is only allowed for xray:PutTraceSegments, xray:PutTelemetryRecords',
+    expected: `${policy(GET)} statement MoviesTable: wildcard resource "*" is only allowed for xray:PutTraceSegments, xray:PutTelemetryRecords`,
   },
   {
     title: "a trust policy that lets another service assume a function role",
@@ -96,17 +133,15 @@ const MUTATIONS: readonly Mutation[] = [
     from: 'identifiers = ["lambda.amazonaws.com"]',
     to: 'identifiers = ["lambda.amazonaws.com", "ec2.amazonaws.com"]',
     check: checkIamPolicies,
-    expected:
-      "get-movie (aws_iam_role.get_movie): the trust policy must let only lambda.amazonaws.com assume the role",
+    expected: `${role(GET)}: the trust policy must let only lambda.amazonaws.com assume the role`,
   },
   {
     title: "a policy written as jsonencode the checks cannot read",
     file: "iam.tf",
-    from: "policy = data.aws_iam_policy_document.get_movie.json",
+    from: "policy = data.aws_iam_policy_document.function[each.key].json",
     to: 'policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })',
     check: checkNoWildcards,
-    expected:
-      "aws_iam_role_policy.get_movie.policy must be an aws_iam_policy_document (readable by the checks)",
+    expected: `${instanceAddress("aws_iam_role_policy.function", GET.name)}.policy must be an aws_iam_policy_document (readable by the checks)`,
   },
   {
     title: "point-in-time recovery removed",
@@ -130,51 +165,56 @@ const MUTATIONS: readonly Mutation[] = [
     from: 'default     = "AWS_IAM"',
     to: 'default     = "NONE"',
     check: checkApi,
-    expected:
-      "route PATCH /movies/{movie_id}: authorization by default is NONE, wiring.ts says AWS_IAM",
+    expected: `route ${route(PATCH)}: authorization by default is NONE, wiring.ts says AWS_IAM`,
   },
   {
-    title: "GET wired to the rating function",
+    title: "AWS_IAM routes opened regardless of the variable",
     file: "api.tf",
-    from: "uri                     = aws_lambda_function.get_movie.invoke_arn",
-    to: "uri                     = aws_lambda_function.update_movie_rating.invoke_arn",
+    from: "AWS_IAM = var.patch_authorization",
+    to: 'AWS_IAM = "NONE"',
     check: checkApi,
-    expected: `route GET /movies/{movie_id}: integration uri \${aws_lambda_function.update_movie_rating.invoke_arn} is not aws_lambda_function.get_movie.invoke_arn (get-movie)`,
+    expected: `route ${route(PATCH)}: authorization by default is NONE, wiring.ts says AWS_IAM`,
+  },
+  {
+    title: "every route wired to the rating function",
+    file: "api.tf",
+    from: "uri                     = aws_lambda_function.function[each.key].invoke_arn",
+    to: `uri                     = aws_lambda_function.function["${PATCH.name}"].invoke_arn`,
+    check: checkApi,
+    expected: `route ${route(GET)}: integration uri \${${lambda(PATCH)}.invoke_arn} is not ${lambda(GET)}.invoke_arn (${GET.name})`,
   },
   {
     title: "an API permission not scoped to its method and path",
     file: "api.tf",
-    from: 'execution_arn}/*/GET/movies/*"',
-    to: 'execution_arn}/*"',
+    from: `execution_arn}/*/\${each.value.method}\${each.value.source_path}`,
+    to: "execution_arn}/*",
     check: checkApi,
-    expected: `route GET /movies/{movie_id}: no aws_lambda_permission for get-movie with source_arn \${aws_api_gateway_rest_api.movies.execution_arn}/*/GET/movies/*`,
+    expected: `route ${route(GET)}: no aws_lambda_permission for ${GET.name} with source_arn ${sourceArn(GET)}`,
   },
   {
-    title: "a deployment that would not redeploy when the PATCH method changes",
+    title: "a deployment that would not redeploy when a method changes",
     file: "api.tf",
-    from: "      aws_api_gateway_method.update_movie_rating,\n",
+    from: "      aws_api_gateway_method.route,\n",
     to: "",
     check: checkApi,
     expected:
-      "aws_api_gateway_deployment.movies: triggers do not cover aws_api_gateway_method.update_movie_rating, so changing it would not redeploy",
+      "aws_api_gateway_deployment.movies: triggers do not cover aws_api_gateway_method.route, so changing it would not redeploy",
   },
   {
     title: "a case-sensitive suffix filter on the notification",
     file: "bucket.tf",
-    from: 'events              = ["s3:ObjectCreated:*"]',
-    to: 'events              = ["s3:ObjectCreated:*"]\n    filter_suffix       = ".csv"',
+    from: "events              = lambda_function.value.events",
+    to: 'events              = lambda_function.value.events\n      filter_suffix       = ".csv"',
     check: checkNotification,
-    expected:
-      "aws_s3_bucket_notification.movie_infos: ingest-movie-infos has a filter_suffix, but the function picks its keys itself (S3's filters are case-sensitive)",
+    expected: `aws_s3_bucket_notification.movie_infos: ${INGEST.name} has a filter_suffix, but the function picks its keys itself (S3's filters are case-sensitive)`,
   },
   {
     title: "the notification saved before S3 may invoke the function",
     file: "bucket.tf",
-    from: "  depends_on = [aws_lambda_permission.s3_invoke_ingest_movie_infos]\n",
+    from: "  depends_on = [aws_lambda_permission.s3_invoke]\n",
     to: "",
     check: checkNotification,
-    expected:
-      "aws_s3_bucket_notification.movie_infos: must depend on aws_lambda_permission.s3_invoke_ingest_movie_infos (S3 checks the permission when saving)",
+    expected: `aws_s3_bucket_notification.movie_infos: must depend on ${instanceAddress("aws_lambda_permission.s3_invoke", INGEST.name)} (S3 checks the permission when saving)`,
   },
   {
     title: "a public access block flag off",
@@ -204,8 +244,16 @@ const MUTATIONS: readonly Mutation[] = [
   {
     title: "the ingest allowed to run concurrently",
     file: "functions.tf",
-    from: "  reserved_concurrent_executions = var.ingest_reserved_concurrency\n",
+    from: "  reserved_concurrent_executions = local.limits[each.value.trigger].reserved_concurrency\n",
     to: "",
+    check: checkSecurityDefaults,
+    expected: RESERVED_CONCURRENCY,
+  },
+  {
+    title: "the S3-triggered limits without the ingest's reserved concurrency",
+    file: "functions.tf",
+    from: "reserved_concurrency = var.ingest_reserved_concurrency",
+    to: "reserved_concurrency = null",
     check: checkSecurityDefaults,
     expected: RESERVED_CONCURRENCY,
   },
@@ -218,21 +266,20 @@ const MUTATIONS: readonly Mutation[] = [
     expected: RESERVED_CONCURRENCY,
   },
   {
-    title: "the ingest on-failure destination removed",
+    title: "the on-failure destination removed",
     file: "functions.tf",
-    from: "  destination_config {\n    on_failure {\n      destination = aws_sqs_queue.ingest_failures.arn\n    }\n  }\n",
+    from: "  destination_config {\n    on_failure {\n      destination = aws_sqs_queue.failures[each.key].arn\n    }\n  }\n",
     to: "",
     check: checkSecurityDefaults,
-    expected:
-      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): needs an on-failure destination (aws_lambda_function_event_invoke_config) to an SQS queue",
+    expected: `${INGEST.name} (${lambda(INGEST)}): needs an on-failure destination (aws_lambda_function_event_invoke_config) to an SQS queue`,
   },
   {
     title: "X-Ray tracing passed through",
     file: "functions.tf",
-    from: 'mode = "Active"\n  }\n\n  logging_config {\n    log_format            = "JSON"\n    log_group             = aws_cloudwatch_log_group.get_movie.name',
-    to: 'mode = "PassThrough"\n  }\n\n  logging_config {\n    log_format            = "JSON"\n    log_group             = aws_cloudwatch_log_group.get_movie.name',
+    from: 'mode = "Active"',
+    to: 'mode = "PassThrough"',
     check: checkSecurityDefaults,
-    expected: "get-movie (aws_lambda_function.get_movie): X-Ray tracing_config mode must be Active",
+    expected: `${GET.name} (${lambda(GET)}): X-Ray tracing_config mode must be Active`,
   },
   {
     title: "a log group without retention",
@@ -243,21 +290,20 @@ const MUTATIONS: readonly Mutation[] = [
     expected: "aws_cloudwatch_log_group.api_access: retention_in_days must be set",
   },
   {
-    title: "the ingest on another runtime and architecture",
+    title: "the functions on another runtime and architecture",
     file: "functions.tf",
-    from: '"nodejs24.x"\n  architectures    = ["arm64"]\n\n  memory_size = var.ingest_memory_mb',
-    to: '"nodejs22.x"\n  architectures    = ["x86_64"]\n\n  memory_size = var.ingest_memory_mb',
+    from: '"nodejs24.x"\n  architectures    = ["arm64"]',
+    to: '"nodejs22.x"\n  architectures    = ["x86_64"]',
     check: checkFunctions,
-    expected:
-      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): runtime nodejs22.x, expected nodejs24.x",
+    expected: `${INGEST.name} (${lambda(INGEST)}): runtime nodejs22.x, expected nodejs24.x`,
   },
   {
     title: "a zip name that is not wiring's",
-    file: "functions.tf",
-    from: `filename         = "\${local.lambda_dist_dir}/get-movie.zip"`,
-    to: `filename         = "\${local.lambda_dist_dir}/get_movie.zip"`,
+    file: "functions.json",
+    from: `"zip": "${path.basename(GET.zip)}"`,
+    to: `"zip": "${path.basename(GET.zip).replaceAll("-", "_")}"`,
     check: checkFunctions,
-    expected: `get-movie (aws_lambda_function.get_movie): filename \${local.lambda_dist_dir}/get_movie.zip, expected \${local.lambda_dist_dir}/get-movie.zip (wiring zip dist/get-movie.zip)`,
+    expected: `${GET.name} (${lambda(GET)}): filename \${local.lambda_dist_dir}/${path.basename(GET.zip).replaceAll("-", "_")}, expected \${local.lambda_dist_dir}/${path.basename(GET.zip)} (wiring zip ${GET.zip})`,
   },
   {
     title: "a local-stack endpoint leaking into the deployed environment",
@@ -265,8 +311,7 @@ const MUTATIONS: readonly Mutation[] = [
     from: "MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n",
     to: 'MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n      MOVIES_S3_ENDPOINT = "http://localhost:4569"\n',
     check: checkFunctions,
-    expected:
-      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): environment MOVIES_S3_ENDPOINT is for the local stack only",
+    expected: `${INGEST.name} (${lambda(INGEST)}): environment MOVIES_S3_ENDPOINT is for the local stack only`,
   },
   {
     title: "the ingest without its bucket's name",
@@ -274,8 +319,7 @@ const MUTATIONS: readonly Mutation[] = [
     from: "      MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n",
     to: "",
     check: checkFunctions,
-    expected:
-      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): environment MOVIES_BUCKET must be the bucket's name",
+    expected: `${INGEST.name} (${lambda(INGEST)}): environment MOVIES_BUCKET must be the bucket's name`,
   },
   {
     title: "API Gateway's logging role allowed to delete log groups",
@@ -310,10 +354,10 @@ const OPERATIONS: readonly Mutation[] = [
   {
     title: "a role name without the region (a second region of the account collides)",
     file: "iam.tf",
-    from: `name               = "\${var.name_prefix}-get-movie-\${local.role_suffix}"`,
-    to: `name               = "\${var.name_prefix}-get-movie"`,
+    from: `name               = "\${var.name_prefix}-\${each.key}-\${local.role_suffix}"`,
+    to: `name               = "\${var.name_prefix}-\${each.key}"`,
     check: checkFirstApply,
-    expected: `aws_iam_role.get_movie: name "\${var.name_prefix}-get-movie" must carry the region (IAM role names are account-wide)`,
+    expected: `${instanceAddress("aws_iam_role.function", GET.name)}: name "\${var.name_prefix}-${GET.name}" must carry the region (IAM role names are account-wide)`,
   },
   {
     title: "the zips read relative to the working directory",
@@ -330,6 +374,14 @@ const OPERATIONS: readonly Mutation[] = [
     to: `file("gateway-responses.json")`,
     check: checkFirstApply,
     expected: `reads "gateway-responses.json" relative to the working directory: start it with \${path.module}/ (the module may be a child)`,
+  },
+  {
+    title: "the wiring read relative to the working directory",
+    file: "functions.tf",
+    from: `file("\${path.module}/functions.json")`,
+    to: `file("functions.json")`,
+    check: checkFirstApply,
+    expected: `reads "functions.json" relative to the working directory: start it with \${path.module}/ (the module may be a child)`,
   },
   {
     title: "the region's API Gateway account setting taken over by default",
@@ -364,8 +416,7 @@ const OPERATIONS: readonly Mutation[] = [
     from: `"'application/problem+json'"`,
     to: `"'application/json'"`,
     check: checkGatewayResponses,
-    expected:
-      "aws_api_gateway_gateway_response.problem: the Content-Type header must be application/problem+json",
+    expected: `${instanceAddress("aws_api_gateway_gateway_response.problem", "DEFAULT_4XX")}: the Content-Type header must be application/problem+json`,
   },
   {
     title: "gateway-responses.json edited by hand",
@@ -411,12 +462,12 @@ const OPERATIONS: readonly Mutation[] = [
       "no alarm on throttled API requests: a metric filter counting status 429 in the access log, and an alarm on its metric",
   },
   {
-    title: "a function's throttles unwatched",
+    title: "the HTTP functions' throttles unwatched",
     file: "alarms.tf",
-    from: '    "get-movie"           = aws_lambda_function.get_movie.function_name\n',
-    to: "",
+    from: "  for_each = local.wiring.http_routes\n\n  alarm_name          = ",
+    to: "  for_each = local.wiring.s3_notifications\n\n  alarm_name          = ",
     check: checkAlarms,
-    expected: "no alarm on Lambda Throttles of get-movie",
+    expected: `no alarm on Lambda Throttles of ${GET.name}: AWS/Lambda Throttles {"FunctionName":"\${${lambda(GET).replaceAll('"', '\\"')}.function_name}"}`,
   },
   {
     title: "an alarm that does not say when it recovers",
@@ -432,8 +483,7 @@ const OPERATIONS: readonly Mutation[] = [
     from: "      MOVIES_TABLE  = aws_dynamodb_table.movies.name\n      MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n      NODE_OPTIONS  = local.node_options\n",
     to: "      MOVIES_TABLE  = aws_dynamodb_table.movies.name\n      MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket\n",
     check: checkFunctions,
-    expected:
-      "ingest-movie-infos (aws_lambda_function.ingest_movie_infos): environment NODE_OPTIONS must be --enable-source-maps (stack traces point at the sources)",
+    expected: `${INGEST.name} (${lambda(INGEST)}): environment NODE_OPTIONS must be --enable-source-maps (stack traces point at the sources)`,
   },
 ];
 
@@ -472,11 +522,11 @@ describe("the contract checks catch a broken module", () => {
       append(
         dir,
         "iam.tf",
-        `resource "aws_iam_role_policy_attachment" "admin" {\n  role       = aws_iam_role.get_movie.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}`,
+        `resource "aws_iam_role_policy_attachment" "admin" {\n  role       = aws_iam_role.function["${GET.name}"].name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}`,
       ),
     );
     expect(checkIamPolicies(mod)).toContain(
-      "get-movie (aws_iam_role.get_movie): aws_iam_role_policy_attachment.admin attaches a managed policy the checks cannot read",
+      `${role(GET)}: aws_iam_role_policy_attachment.admin attaches a managed policy the checks cannot read`,
     );
   });
 
@@ -485,11 +535,11 @@ describe("the contract checks catch a broken module", () => {
       append(
         dir,
         "api.tf",
-        `resource "aws_lambda_permission" "api_invoke_get_movie_any" {\n  statement_id  = "AllowAny"\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.get_movie.function_name\n  principal     = "apigateway.amazonaws.com"\n  source_arn    = "\${aws_api_gateway_rest_api.movies.execution_arn}/*"\n}`,
+        `resource "aws_lambda_permission" "api_invoke_get_movie_any" {\n  statement_id  = "AllowAny"\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.function["${GET.name}"].function_name\n  principal     = "apigateway.amazonaws.com"\n  source_arn    = "\${aws_api_gateway_rest_api.movies.execution_arn}/*"\n}`,
       ),
     );
     expect(checkInvokePermissions(mod)).toContain(
-      `aws_lambda_permission.api_invoke_get_movie_any: source_arn \${aws_api_gateway_rest_api.movies.execution_arn}/*, expected exactly \${aws_api_gateway_rest_api.movies.execution_arn}/*/GET/movies/*`,
+      `aws_lambda_permission.api_invoke_get_movie_any: source_arn \${aws_api_gateway_rest_api.movies.execution_arn}/*, expected exactly ${sourceArn(GET)}`,
     );
   });
 

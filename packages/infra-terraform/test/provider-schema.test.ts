@@ -3,7 +3,8 @@
  * check shown to bite: each seeded mistake, one a copy, must be reported.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loadModule, type TfModule } from "./load-module.ts";
+import { FUNCTIONS } from "../../adapters-lambda/src/wiring.ts";
+import { instanceAddress, loadModule, type TfModule } from "./load-module.ts";
 import { append, copyModule, mutate, removeCopy } from "./mutate.ts";
 import { MODULE_DIR } from "./paths.ts";
 import {
@@ -34,6 +35,9 @@ async function broken(edit: (dir: string) => Promise<void>): Promise<TfModule> {
   return loadModule(copy);
 }
 
+const INGEST = FUNCTIONS.find((fn) => fn.trigger.kind === "s3")?.name ?? "";
+const INGEST_LAMBDA = instanceAddress("aws_lambda_function.function", INGEST);
+
 interface Seeded {
   readonly title: string;
   readonly file: string;
@@ -61,10 +65,9 @@ const SEEDED: readonly Seeded[] = [
   {
     title: "a misspelled argument",
     file: "functions.tf",
-    from: "memory_size = var.ingest_memory_mb",
-    to: "memory_szie = var.ingest_memory_mb",
-    expected:
-      'aws_lambda_function.ingest_movie_infos: unknown argument or block "memory_szie" (did you mean "memory_size"?)',
+    from: "  memory_size                    = local",
+    to: "  memory_szie                    = local",
+    expected: `${INGEST_LAMBDA}: unknown argument or block "memory_szie" (did you mean "memory_size"?)`,
   },
   {
     title: "a once-only block written twice",
@@ -85,8 +88,7 @@ const SEEDED: readonly Seeded[] = [
     file: "functions.tf",
     from: "message_retention_seconds = 1209600",
     to: 'message_retention_seconds = "two weeks"',
-    expected:
-      'aws_sqs_queue.ingest_failures: message_retention_seconds = "two weeks" is not a number',
+    expected: `${instanceAddress("aws_sqs_queue.failures", INGEST)}: message_retention_seconds = "two weeks" is not a number`,
   },
   {
     title: "a block written as an attribute",
@@ -129,24 +131,24 @@ const SEEDED: readonly Seeded[] = [
   {
     title: "a runtime the provider does not know",
     file: "functions.tf",
-    from: '"nodejs24.x"\n  architectures    = ["arm64"]\n\n  memory_size = var.ingest_memory_mb',
-    to: '"nodejs26.x"\n  architectures    = ["arm64"]\n\n  memory_size = var.ingest_memory_mb',
-    expected: 'aws_lambda_function.ingest_movie_infos: runtime "nodejs26.x" is not one of ',
+    from: 'runtime          = "nodejs24.x"',
+    to: 'runtime          = "nodejs26.x"',
+    expected: `${INGEST_LAMBDA}: runtime "nodejs26.x" is not one of `,
   },
   {
     title: "an architecture the provider does not know",
     file: "functions.tf",
-    from: '"nodejs24.x"\n  architectures    = ["arm64"]\n\n  memory_size = var.ingest_memory_mb',
-    to: '"nodejs24.x"\n  architectures    = ["aarch64"]\n\n  memory_size = var.ingest_memory_mb',
-    expected:
-      'aws_lambda_function.ingest_movie_infos: architectures "aarch64" is not one of x86_64, arm64',
+    from: 'architectures    = ["arm64"]',
+    to: 'architectures    = ["aarch64"]',
+    expected: `${INGEST_LAMBDA}: architectures "aarch64" is not one of x86_64, arm64`,
   },
   {
     title: "an unknown gateway response type",
     file: "api.tf",
     from: "  response_type = each.key\n",
     to: '  response_type = "NOT_FOUND"\n',
-    expected: 'aws_api_gateway_gateway_response.problem: response_type "NOT_FOUND" is not one of ',
+    expected:
+      'aws_api_gateway_gateway_response.problem["DEFAULT_4XX"]: response_type "NOT_FOUND" is not one of ',
   },
 ];
 

@@ -259,7 +259,10 @@ function checkReferences(mod: TfModule, schema: ProviderSchema, violations: stri
       const kind = data ? "data" : "resource";
       const byType = mod.json[kind];
       const byName = isObject(byType) ? byType[type] : undefined;
-      if (!isObject(byName) || !(name in byName)) {
+      // A for_each block is declared once and planned as its instances `name["key"]`.
+      const declared =
+        isObject(byName) && Object.keys(byName).some((n) => n === name || n.startsWith(`${name}[`));
+      if (!declared) {
         violations.push(`${whole}: the module declares no ${kind} ${type}.${name}`);
         continue;
       }

@@ -1,6 +1,7 @@
 /** The REST API: exactly the wiring's routes, their integrations, deployment and stage. */
 import {
   attr,
+  baseAddress,
   isObject,
   type NamedBlock,
   nested,
@@ -27,7 +28,7 @@ import {
  * AWS_PROXY integration to its function, invocable only from this API for that method and path;
  * the deployment is replaced when routes change; the stage logs, traces and throttles.
  */
-export const checkApi: Check = (mod) => {
+export const checkApi: Check = (mod, functions) => {
   const violations: string[] = [];
   const api = onlyOne(mod, "aws_api_gateway_rest_api", violations);
   if (!api) {
@@ -70,7 +71,7 @@ export const checkApi: Check = (mod) => {
       authorization: resolved(mod, attr(method.block, "authorization")),
     };
   });
-  const expected = httpFunctions();
+  const expected = httpFunctions(functions);
   const expectedKeys = new Set(expected.map((fn) => `${fn.trigger.method} ${fn.trigger.path}`));
   for (const route of routes) {
     if (!expectedKeys.has(route.key)) {
@@ -158,10 +159,11 @@ export const checkApi: Check = (mod) => {
       ...resources(mod, "aws_api_gateway_integration"),
       ...resources(mod, "aws_api_gateway_gateway_response"),
     ];
-    for (const r of watched) {
-      if (!new RegExp(`\\b${r.address.replace(".", "\\.")}\\b`).test(text)) {
+    // A for_each resource is covered as a whole (its map of instances).
+    for (const address of new Set(watched.map((r) => baseAddress(r.address)))) {
+      if (!new RegExp(`\\b${address.replace(".", "\\.")}\\b(?!\\[)`).test(text)) {
         violations.push(
-          `${deployment.address}: triggers do not cover ${r.address}, so changing it would not redeploy`,
+          `${deployment.address}: triggers do not cover ${address}, so changing it would not redeploy`,
         );
       }
     }

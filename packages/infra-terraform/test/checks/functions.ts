@@ -1,9 +1,14 @@
-/** The functions: one per wiring entry, with its runtime, zip, handler, environment, role and limits. */
+/**
+ * The functions: functions.json is the wiring's, and there is one function per wiring entry, with
+ * its runtime, zip, handler, environment, role and limits.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { ENV, FUNCTIONS } from "../../../adapters-lambda/src/wiring.ts";
+import { FUNCTIONS_JSON, functionsJson } from "../../scripts/write-functions.ts";
 import {
   attr,
   isObject,
-  reference,
   resolved,
   resources,
   resourceTypes,
@@ -22,18 +27,34 @@ import {
   localValue,
   NODE_OPTIONS,
   positive,
-  REQUIRED_RESOURCE_TYPES,
   RUNTIME,
   referenced,
+  requiredResourceTypes,
   sameSet,
 } from "./module.ts";
 
 export const API_GATEWAY_TIMEOUT_SECONDS = 29;
 
+/** functions.json, which the module iterates, is what scripts/write-functions.ts writes. */
+export const checkFunctionsJson: Check = (mod, functions = FUNCTIONS) => {
+  const file = path.basename(FUNCTIONS_JSON);
+  let written: string;
+  try {
+    written = readFileSync(path.join(mod.dir, file), "utf8");
+  } catch {
+    return [`${file} is missing`];
+  }
+  return written === functionsJson(functions)
+    ? []
+    : [
+        `${file} differs from FUNCTIONS (adapters-lambda/src/wiring.ts): run node packages/infra-terraform/scripts/write-functions.ts`,
+      ];
+};
+
 /** Every resource type of the seed's action plan is present. */
-export const checkResourceTypes: Check = (mod) => {
+export const checkResourceTypes: Check = (mod, functions = FUNCTIONS) => {
   const counts = resourceTypes(mod);
-  return REQUIRED_RESOURCE_TYPES.flatMap(([type, atLeast]) => {
+  return requiredResourceTypes(functions).flatMap(([type, atLeast]) => {
     const count = counts.get(type) ?? 0;
     return count >= atLeast
       ? []
@@ -42,16 +63,16 @@ export const checkResourceTypes: Check = (mod) => {
 };
 
 /** One function per wiring entry, with its runtime, zip, handler, environment, role and limits. */
-export const checkFunctions: Check = (mod) => {
+export const checkFunctions: Check = (mod, functions = FUNCTIONS) => {
   const violations: string[] = [];
   const all = resources(mod, "aws_lambda_function");
-  if (all.length !== FUNCTIONS.length) {
+  if (all.length !== functions.length) {
     violations.push(
-      `expected ${FUNCTIONS.length} aws_lambda_function (wiring.ts), found ${all.length}`,
+      `expected ${functions.length} aws_lambda_function (wiring.ts), found ${all.length}`,
     );
   }
   const roles = new Map<string, string>();
-  for (const fn of FUNCTIONS) {
+  for (const fn of functions) {
     const lambda = functionResource(mod, fn);
     if (!lambda) {
       violations.push(
@@ -107,16 +128,15 @@ export const checkFunctions: Check = (mod) => {
       }
     }
 
-    const role = reference(attr(b, "role"));
-    const roleMatch = role && /^aws_iam_role\.([\w-]+)\.arn$/.exec(role);
-    if (!roleMatch?.[1]) {
+    const role = referenced(mod, attr(b, "role"), "aws_iam_role", ["arn"]);
+    if (!role) {
       violations.push(`${where}: role must be an aws_iam_role of this module (.arn)`);
     } else {
-      const other = roles.get(roleMatch[1]);
+      const other = roles.get(role.address);
       if (other) {
-        violations.push(`${where}: shares its role aws_iam_role.${roleMatch[1]} with ${other}`);
+        violations.push(`${where}: shares its role ${role.address} with ${other}`);
       }
-      roles.set(roleMatch[1], fn.name);
+      roles.set(role.address, fn.name);
     }
 
     const memory = resolved(mod, attr(b, "memory_size"));

@@ -5,6 +5,7 @@
  */
 import { FUNCTIONS } from "../../../adapters-lambda/src/wiring.ts";
 import {
+  addressOf,
   attr,
   dataSources,
   nested,
@@ -49,14 +50,13 @@ import {
  * asynchronously invoked function sqs:SendMessage on its failure queue. Compared both ways, as
  * actions and as (action, resource) pairs.
  */
-export const checkIamPolicies: Check = (mod) => {
+export const checkIamPolicies: Check = (mod, functions = FUNCTIONS) => {
   const violations: string[] = [];
   const table = resources(mod, "aws_dynamodb_table")[0];
   const bucket = resources(mod, "aws_s3_bucket")[0];
-  for (const fn of FUNCTIONS) {
+  for (const fn of functions) {
     const lambda = functionResource(mod, fn);
-    const roleRef = reference(attr(lambda?.block, "role"));
-    const role = lambda && byAddress(mod, roleRef?.split(".").slice(0, 2).join("."));
+    const role = lambda && byAddress(mod, reference(attr(lambda.block, "role")));
     if (!lambda || !role || role.type !== "aws_iam_role") {
       violations.push(`${fn.name}: no role to check`);
       continue;
@@ -189,7 +189,7 @@ export const checkNoWildcards: Check = (mod) => {
     }
   }
   const dataResource =
-    /^\$\{(aws_dynamodb_table|aws_sqs_queue)\.[\w-]+\.arn\}$|^\$\{aws_s3_bucket\.[\w-]+\.arn\}(\/[^*]*\*)?$/;
+    /^\$\{(aws_dynamodb_table|aws_sqs_queue)\.[\w-]+(\["[^"]*"\])?\.arn\}$|^\$\{aws_s3_bucket\.[\w-]+\.arn\}(\/[^*]*\*)?$/;
   for (const doc of dataSources(mod, "aws_iam_policy_document")) {
     for (const s of statementsOf(doc)) {
       if (s.effect !== "Allow") {
@@ -234,15 +234,10 @@ export const checkNoWildcards: Check = (mod) => {
  * aws_api_gateway_account uses, and which may do exactly what the AWS managed policy for it does,
  * on this account's log groups in this region. Any other role is a violation.
  */
-export const checkEveryRole: Check = (mod) => {
+export const checkEveryRole: Check = (mod, functions = FUNCTIONS) => {
   const violations: string[] = [];
   const functionRoles = new Set(
-    FUNCTIONS.map((fn) =>
-      reference(attr(functionResource(mod, fn)?.block, "role"))
-        ?.split(".")
-        .slice(0, 2)
-        .join("."),
-    ),
+    functions.map((fn) => addressOf(reference(attr(functionResource(mod, fn)?.block, "role")))),
   );
   for (const role of resources(mod, "aws_iam_role")) {
     if (functionRoles.has(role.address)) {
@@ -346,7 +341,7 @@ export const checkResourcePolicies: Check = (mod) => {
  * lambda:InvokeFunction for its trigger's service, API Gateway scoped to its route's method and
  * path on this API, S3 to this bucket in this account.
  */
-export const checkInvokePermissions: Check = (mod) => {
+export const checkInvokePermissions: Check = (mod, functions = FUNCTIONS) => {
   const violations: string[] = [];
   const api = resources(mod, "aws_api_gateway_rest_api")[0];
   const bucket = resources(mod, "aws_s3_bucket")[0];
@@ -358,7 +353,7 @@ export const checkInvokePermissions: Check = (mod) => {
     if (action !== "lambda:InvokeFunction") {
       violations.push(`${where}: action ${String(action)}, only lambda:InvokeFunction is granted`);
     }
-    const fn = FUNCTIONS.find((candidate) => {
+    const fn = functions.find((candidate) => {
       const lambda = functionResource(mod, candidate);
       return lambda !== undefined && refersTo(attr(p.block, "function_name"), lambda.address);
     });
@@ -399,7 +394,7 @@ export const checkInvokePermissions: Check = (mod) => {
     }
     seen.set(fn.name, where);
   }
-  for (const fn of FUNCTIONS) {
+  for (const fn of functions) {
     if (!seen.has(fn.name)) {
       violations.push(`${fn.name}: no aws_lambda_permission lets its trigger invoke it`);
     }

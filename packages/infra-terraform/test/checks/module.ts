@@ -9,7 +9,9 @@ import {
   type FunctionWiring,
   type HttpRoute,
 } from "../../../adapters-lambda/src/wiring.ts";
+import { sourcePath } from "../../scripts/write-functions.ts";
 import {
+  addressOf,
   attr,
   isObject,
   type NamedBlock,
@@ -20,7 +22,11 @@ import {
   type TfModule,
 } from "../load-module.ts";
 
-export type Check = (mod: TfModule) => string[];
+/**
+ * A check of the module against the wiring's functions: FUNCTIONS, or (to prove that adding a
+ * function is one wiring entry) FUNCTIONS and one more.
+ */
+export type Check = (mod: TfModule, functions?: readonly FunctionWiring[]) => string[];
 
 export const RUNTIME = "nodejs24.x";
 
@@ -40,23 +46,29 @@ export const DESTINATION_ACTIONS = ["sqs:SendMessage"] as const;
 export const API_LOGGING = "local.api_logging";
 
 /** The resource types of the seed's action plan and how many of each at least. */
-export const REQUIRED_RESOURCE_TYPES: ReadonlyArray<readonly [string, number]> = [
-  ["aws_dynamodb_table", 1],
-  ["aws_s3_bucket", 1],
-  ["aws_iam_role", FUNCTIONS.length],
-  ["aws_lambda_function", FUNCTIONS.length],
-  ["aws_api_gateway_rest_api", 1],
-  ["aws_api_gateway_resource", 1],
-  ["aws_api_gateway_method", httpFunctions().length],
-  ["aws_api_gateway_integration", httpFunctions().length],
-  ["aws_api_gateway_deployment", 1],
-  ["aws_api_gateway_stage", 1],
-  ["aws_lambda_permission", FUNCTIONS.length],
-  ["aws_s3_bucket_notification", 1],
-];
+export function requiredResourceTypes(
+  functions: readonly FunctionWiring[] = FUNCTIONS,
+): ReadonlyArray<readonly [string, number]> {
+  return [
+    ["aws_dynamodb_table", 1],
+    ["aws_s3_bucket", 1],
+    ["aws_iam_role", functions.length],
+    ["aws_lambda_function", functions.length],
+    ["aws_api_gateway_rest_api", 1],
+    ["aws_api_gateway_resource", 1],
+    ["aws_api_gateway_method", httpFunctions(functions).length],
+    ["aws_api_gateway_integration", httpFunctions(functions).length],
+    ["aws_api_gateway_deployment", 1],
+    ["aws_api_gateway_stage", 1],
+    ["aws_lambda_permission", functions.length],
+    ["aws_s3_bucket_notification", 1],
+  ];
+}
 
-export function httpFunctions(): Array<FunctionWiring & { readonly trigger: HttpRoute }> {
-  return FUNCTIONS.filter(
+export function httpFunctions(
+  functions: readonly FunctionWiring[] = FUNCTIONS,
+): Array<FunctionWiring & { readonly trigger: HttpRoute }> {
+  return functions.filter(
     (fn): fn is FunctionWiring & { readonly trigger: HttpRoute } => fn.trigger.kind === "http",
   );
 }
@@ -81,18 +93,14 @@ export const NODE_OPTIONS = "--enable-source-maps";
 
 /** API Gateway source ARN of a route: any stage, its method, path parameters as `*`. */
 export function routeSourceArn(api: string, route: HttpRoute): string {
-  return `\${${api}.execution_arn}/*/${route.method}${route.path.replace(/\{[^}]+\}/g, "*")}`;
+  return `\${${api}.execution_arn}/*/${route.method}${sourcePath(route.path)}`;
 }
 
+/** The resource an address (or a traversal from it) names; `aws_x.f[0]` names `aws_x.f`. */
 export function byAddress(mod: TfModule, ref: string | undefined): NamedBlock | undefined {
-  if (!ref) {
-    return undefined;
-  }
-  const [type, name] = ref.split(".");
-  if (!type || !name) {
-    return undefined;
-  }
-  return resources(mod, type).find((r) => r.name === name.replace(/\[\d+\]$/, ""));
+  const address = addressOf(ref)?.replace(/\[\d+\]$/, "");
+  const [type, ...name] = address?.split(".") ?? [];
+  return type ? resources(mod, type).find((r) => r.name === name.join(".")) : undefined;
 }
 
 /** The resource an attribute references: "${aws_x.name.attr}" gives aws_x.name if attr matches. */
@@ -103,14 +111,12 @@ export function referenced(
   attributes: readonly string[],
 ): NamedBlock | undefined {
   const ref = reference(value);
-  if (!ref) {
+  const address = addressOf(ref);
+  const attribute = address && ref?.slice(address.length);
+  if (!address?.startsWith(`${type}.`) || !attributes.some((a) => attribute === `.${a}`)) {
     return undefined;
   }
-  const parts = ref.split(".");
-  if (parts.length !== 3 || parts[0] !== type || !attributes.includes(parts[2] ?? "")) {
-    return undefined;
-  }
-  return byAddress(mod, `${parts[0]}.${parts[1]}`);
+  return byAddress(mod, address);
 }
 
 /** The aws_lambda_function of a wiring function, found by its function_name. */

@@ -5,12 +5,17 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { GATEWAY_RESPONSES } from "../../../adapters-lambda/src/http/gateway-responses.ts";
+import {
+  GATEWAY_RESPONSES,
+  gatewayProblemBody,
+} from "../../../adapters-lambda/src/http/gateway-responses.ts";
 import { PROBLEM_CONTENT_TYPE } from "../../../adapters-lambda/src/http/problem.ts";
 import { INGEST_METRICS } from "../../../adapters-lambda/src/observability/metrics.ts";
+import { FUNCTIONS } from "../../../adapters-lambda/src/wiring.ts";
 import {
   GATEWAY_RESPONSES_JSON,
   gatewayResponsesJson,
+  TEMPLATE_REQUEST_ID,
 } from "../../scripts/write-gateway-responses.ts";
 import {
   attr,
@@ -25,10 +30,11 @@ import { GATEWAY_RESPONSE_TYPES } from "../provider-values.ts";
 import {
   API_LOGGING,
   type Check,
+  failureQueue,
   functionResource,
   httpFunctions,
+  isAsync,
   localValue,
-  onlyOne,
   refersTo,
 } from "./module.ts";
 
@@ -125,36 +131,42 @@ export const checkGatewayResponses: Check = (mod) => {
   }
 
   const api = resources(mod, "aws_api_gateway_rest_api")[0];
-  const response = onlyOne(mod, "aws_api_gateway_gateway_response", violations);
-  if (!response || !api) {
+  if (!api) {
     return violations;
   }
-  const where = response.address;
-  const source = `\${jsondecode(file("\${path.module}/${path.basename(file)}"))}`;
-  const forEach = attr(response.block, "for_each");
-  if (localValue(mod, forEach) !== source) {
-    violations.push(`${where}: for_each must be the entries of ${source}`);
-  }
-  const expected: ReadonlyArray<readonly [string, unknown]> = [
-    ["rest_api_id", `\${${api.address}.id}`],
-    ["response_type", `\${each.key}`],
-    ["status_code", `\${each.value.status_code}`],
-  ];
-  for (const [key, value] of expected) {
-    if (attr(response.block, key) !== value) {
-      violations.push(`${where}: ${key} must be ${String(value)}`);
+  // One response per entry, as the module plans them (for_each over the file, expanded).
+  const responses = resources(mod, "aws_api_gateway_gateway_response");
+  const byType = new Map(responses.map((r) => [str(r.block, "response_type"), r]));
+  for (const entry of GATEWAY_RESPONSES) {
+    const response = byType.get(entry.responseType);
+    if (!response) {
+      violations.push(`no aws_api_gateway_gateway_response for ${entry.responseType}`);
+      continue;
+    }
+    const where = response.address;
+    if (reference(attr(response.block, "rest_api_id")) !== `${api.address}.id`) {
+      violations.push(`${where}: rest_api_id must be ${api.address}.id`);
+    }
+    if (attr(response.block, "status_code") !== String(entry.status)) {
+      violations.push(`${where}: status_code must be ${entry.status}`);
+    }
+    const templates = attr(response.block, "response_templates");
+    const body = gatewayProblemBody(entry, TEMPLATE_REQUEST_ID);
+    if (!isObject(templates) || templates["application/json"] !== body) {
+      violations.push(`${where}: response_templates must map application/json to the problem body`);
+    }
+    const parameters = attr(response.block, "response_parameters");
+    if (
+      !isObject(parameters) ||
+      parameters["gatewayresponse.header.Content-Type"] !== `'${PROBLEM_CONTENT_TYPE}'`
+    ) {
+      violations.push(`${where}: the Content-Type header must be ${PROBLEM_CONTENT_TYPE}`);
     }
   }
-  const templates = attr(response.block, "response_templates");
-  if (!isObject(templates) || templates["application/json"] !== `\${each.value.template}`) {
-    violations.push(`${where}: response_templates must map application/json to the problem body`);
-  }
-  const parameters = attr(response.block, "response_parameters");
-  if (
-    !isObject(parameters) ||
-    parameters["gatewayresponse.header.Content-Type"] !== `'${PROBLEM_CONTENT_TYPE}'`
-  ) {
-    violations.push(`${where}: the Content-Type header must be ${PROBLEM_CONTENT_TYPE}`);
+  if (responses.length !== GATEWAY_RESPONSES.length) {
+    violations.push(
+      `expected ${GATEWAY_RESPONSES.length} aws_api_gateway_gateway_response (GATEWAY_RESPONSES), found ${responses.length}`,
+    );
   }
   return violations;
 };
@@ -190,18 +202,22 @@ function alarmFor(mod: TfModule, spec: AlarmSpec): string[] {
  * ingest's IngestsFailed metric), API 5xx, throttled API requests (429 in the access log) and
  * throttled HTTP functions; every one notifies var.alarm_sns_topic_arn when set.
  */
-export const checkAlarms: Check = (mod) => {
+export const checkAlarms: Check = (mod, functions) => {
   const violations: string[] = [];
-  const queue = resources(mod, "aws_sqs_queue")[0];
   const api = resources(mod, "aws_api_gateway_rest_api")[0];
   const stage = resources(mod, "aws_api_gateway_stage")[0];
-  const specs: AlarmSpec[] = [
-    {
-      what: "the ingest failure queue",
+  const queues: AlarmSpec[] = (functions ?? FUNCTIONS).filter(isAsync).map((fn) => {
+    const lambda = functionResource(mod, fn);
+    const queue = lambda && failureQueue(mod, lambda);
+    return {
+      what: `the failure queue of ${fn.name}`,
       namespace: "AWS/SQS",
       metric: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: `\${${queue?.address}.name}` },
-    },
+    };
+  });
+  const specs: AlarmSpec[] = [
+    ...queues,
     {
       what: "failed ingests",
       namespace: "Movies",
@@ -241,21 +257,16 @@ export const checkAlarms: Check = (mod) => {
     );
   }
 
-  // Throttled HTTP functions: AWS/Lambda Throttles per function (for_each over a local map).
-  const throttled = new Set<string>();
-  for (const alarm of resources(mod, "aws_cloudwatch_metric_alarm")) {
-    if (str(alarm.block, "metric_name") !== "Throttles") continue;
-    const dimensions = attr(alarm.block, "dimensions");
-    const name = isObject(dimensions) ? dimensions["FunctionName"] : undefined;
-    const forEach = localValue(mod, attr(alarm.block, "for_each"));
-    const names = name === `\${each.value}` && isObject(forEach) ? Object.values(forEach) : [name];
-    for (const n of names) throttled.add(String(reference(n) ?? ""));
-  }
-  for (const fn of httpFunctions()) {
+  // Throttled HTTP functions: AWS/Lambda Throttles per function.
+  for (const fn of httpFunctions(functions)) {
     const lambda = functionResource(mod, fn);
-    if (lambda && !throttled.has(`${lambda.address}.function_name`)) {
-      violations.push(`no alarm on Lambda Throttles of ${fn.name}`);
-    }
+    const spec: AlarmSpec = {
+      what: `Lambda Throttles of ${fn.name}`,
+      namespace: "AWS/Lambda",
+      metric: "Throttles",
+      dimensions: { FunctionName: `\${${lambda?.address}.function_name}` },
+    };
+    violations.push(...alarmFor(mod, spec));
   }
 
   const actions = `\${local.alarm_actions}`;

@@ -44,7 +44,7 @@ export function statementsOf(doc: NamedBlock): Statement[] {
 /** The aws_iam_policy_document a policy attribute is set to (`data.….json`), if any. */
 export function policyDocument(mod: TfModule, value: unknown): NamedBlock | undefined {
   const ref = reference(value);
-  const match = ref && /^data\.aws_iam_policy_document\.([\w-]+)\.json$/.exec(ref);
+  const match = ref && /^data\.aws_iam_policy_document\.([\w-]+(?:\["[^"]*"\])?)\.json$/.exec(ref);
   if (!match) {
     return undefined;
   }
@@ -76,7 +76,6 @@ export const API_GATEWAY_LOG_ACTIONS = [
 /** This account's log groups in this region, nothing wider. */
 export const API_GATEWAY_LOG_RESOURCE = `arn:\${local.partition}:logs:\${var.region}:\${local.account_id}:*`;
 
-/** `aws_x.name`, `aws_x.name.attr` or `aws_x.name[0].attr` all refer to `aws_x.name`. */
 /** Managed or attached policies of a role: the checks read only inline role policy documents. */
 export function unreadablePolicies(mod: TfModule, role: NamedBlock, who: string): string[] {
   const violations: string[] = [];

@@ -2,6 +2,7 @@
 import { FUNCTIONS } from "../../../adapters-lambda/src/wiring.ts";
 import {
   attr,
+  baseAddress,
   nested,
   reference,
   resolved,
@@ -26,7 +27,7 @@ import {
 import { bucketPolicyDeniesAll } from "./policies.ts";
 
 /** The bucket notifies exactly wiring's S3-triggered functions with its events, unfiltered. */
-export const checkNotification: Check = (mod) => {
+export const checkNotification: Check = (mod, functions = FUNCTIONS) => {
   const violations: string[] = [];
   const notification = onlyOne(mod, "aws_s3_bucket_notification", violations);
   const bucket = onlyOne(mod, "aws_s3_bucket", violations);
@@ -38,7 +39,7 @@ export const checkNotification: Check = (mod) => {
     violations.push(`${where}: bucket must be ${bucket.address}`);
   }
   const configs = nested(notification.block, "lambda_function");
-  const s3Functions = FUNCTIONS.filter((fn) => fn.trigger.kind === "s3");
+  const s3Functions = functions.filter((fn) => fn.trigger.kind === "s3");
   const dependsOn = (attr(notification.block, "depends_on") as unknown[] | undefined) ?? [];
   for (const config of configs) {
     const target = reference(attr(config, "lambda_function_arn"));
@@ -95,7 +96,11 @@ export const checkNotification: Check = (mod) => {
     if (str(permission.block, "action") !== "lambda:InvokeFunction") {
       violations.push(`${permission.address}: action must be lambda:InvokeFunction`);
     }
-    if (!dependsOn.some((d) => reference(d) === permission.address)) {
+    if (
+      !dependsOn.some((d) =>
+        [permission.address, baseAddress(permission.address)].includes(String(reference(d))),
+      )
+    ) {
       violations.push(
         `${where}: must depend on ${permission.address} (S3 checks the permission when saving)`,
       );
@@ -105,7 +110,7 @@ export const checkNotification: Check = (mod) => {
 };
 
 /** The secure defaults, and the operational ones. */
-export const checkSecurityDefaults: Check = (mod) => {
+export const checkSecurityDefaults: Check = (mod, functions = FUNCTIONS) => {
   const violations: string[] = [];
 
   // Bucket: private, encrypted, versioned, TLS only.
@@ -180,7 +185,7 @@ export const checkSecurityDefaults: Check = (mod) => {
   }
 
   // Functions: X-Ray, JSON logs into their own group; the ingest one at a time, failures kept.
-  for (const fn of FUNCTIONS) {
+  for (const fn of functions) {
     const lambda = functionResource(mod, fn);
     if (!lambda) {
       continue;
