@@ -60,8 +60,8 @@ export async function warmApi(input: WarmApiInput): Promise<WarmApiResult> {
       release_date: "2014-10-26",
     },
   ]);
-  const getMovie = (await import("../src/handlers/get-movie.ts")).handler as ProxyHandler;
-  const updateRating = (await import("../src/handlers/update-movie-rating.ts"))
+  const getMovie = (await import("../src/functions/get-movie.ts")).handler as ProxyHandler;
+  const updateRating = (await import("../src/functions/update-movie-rating.ts"))
     .handler as ProxyHandler;
 
   const getEvent = () =>

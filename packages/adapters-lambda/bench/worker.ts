@@ -54,7 +54,7 @@ function maxRssMb(): number {
 
 /** The full ingest path: the ingest handler itself, as Lambda invokes it. */
 async function ingest(input: ObjectInput): Promise<TimedResult> {
-  const { handler } = await import("../src/handlers/ingest-movie-infos.ts");
+  const { handler } = await import("../src/functions/ingest-movie-infos.ts");
   const event = s3CreatedEvent(input.bucket, input.key, {
     eTag: input.eTag,
     eventTime: new Date().toISOString(),

@@ -34,7 +34,7 @@ export interface BucketGrant {
 
 export interface FunctionWiring {
   readonly name: FunctionName;
-  /** Handler source, relative to the adapters package. */
+  /** The deployable entry module (it builds `handler` at cold start), relative to the adapters package. */
   readonly entry: string;
   /** Deployable zip, relative to the adapters package; its handler is `index.handler`. */
   readonly zip: string;
@@ -62,7 +62,7 @@ export function isIngestibleKey(key: string): boolean {
 export const FUNCTIONS: readonly FunctionWiring[] = [
   {
     name: "ingest-movie-infos",
-    entry: "src/handlers/ingest-movie-infos.ts",
+    entry: "src/functions/ingest-movie-infos.ts",
     zip: "dist/ingest-movie-infos.zip",
     trigger: { kind: "s3", events: ["s3:ObjectCreated:*"] },
     tableActions: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
@@ -73,7 +73,7 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
   },
   {
     name: "update-movie-rating",
-    entry: "src/handlers/update-movie-rating.ts",
+    entry: "src/functions/update-movie-rating.ts",
     zip: "dist/update-movie-rating.zip",
     trigger: {
       kind: "http",
@@ -86,7 +86,7 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
   },
   {
     name: "get-movie",
-    entry: "src/handlers/get-movie.ts",
+    entry: "src/functions/get-movie.ts",
     zip: "dist/get-movie.zip",
     trigger: { kind: "http", method: "GET", path: "/movies/{movie_id}", authorization: "NONE" },
     tableActions: ["dynamodb:Query"],

@@ -11,21 +11,22 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
-import { movieStore } from "../clients.ts";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { coldStart, movieStore } from "../clients.ts";
 import { apiGatewayProxyEvent } from "../local/api-gateway-event.ts";
 import { lambdaContext } from "../local/lambda-context.ts";
 import { type RequestFault, startDynamoDbFaultProxy } from "../testing/dynamodb-fault-proxy.ts";
 import { freshTable } from "../testing/fresh-table.ts";
-import { useHandlerEnv } from "../testing/handler-env.ts";
+import { handlerEnv } from "../testing/handler-env.ts";
 import { openApiViolations } from "../testing/openapi-contract.ts";
 import { reportFigures } from "../testing/report-figures.ts";
-import { ENV } from "../wiring.ts";
+import { makeGetMovieHandler } from "./get-movie.ts";
+import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 
 const { client, tableName } = await freshTable();
-useHandlerEnv({ tableName });
-const getMovie = (await import("./get-movie.ts")).handler;
-const updateMovieRating = (await import("./update-movie-rating.ts")).handler;
+const deps = coldStart(handlerEnv({ tableName }));
+const getMovie = makeGetMovieHandler(deps);
+const updateMovieRating = makeUpdateMovieRatingHandler(deps);
 
 const EXISTING = ["mv1", "MV1", "mv.2", "a_b-c", "x".repeat(64)];
 const BODY_LIMIT = 16 * 1024;
@@ -401,11 +402,9 @@ describe("a store that fails in every way (FAULT INJECTION): a generic 500, noth
   test("errors, garbage and resets from DynamoDB never reach the caller", async () => {
     const proxy = await startDynamoDbFaultProxy(inject("dynamoDbEndpoint"));
     try {
-      vi.resetModules();
-      useHandlerEnv({ tableName });
-      process.env[ENV.dynamoEndpoint] = proxy.endpoint;
-      const brokenGet = (await import("./get-movie.ts")).handler;
-      const brokenPatch = (await import("./update-movie-rating.ts")).handler;
+      const brokenDeps = coldStart(handlerEnv({ tableName, dynamoEndpoint: proxy.endpoint }));
+      const brokenGet = makeGetMovieHandler(brokenDeps);
+      const brokenPatch = makeUpdateMovieRatingHandler(brokenDeps);
       const faults: readonly RequestFault[] = [
         {
           kind: "error",

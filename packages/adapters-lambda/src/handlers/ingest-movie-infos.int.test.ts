@@ -2,19 +2,19 @@ import { gzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import { describe, expect, test } from "vitest";
-import { movieStore } from "../clients.ts";
+import { ingestColdStart, movieStore } from "../clients.ts";
 import type { IngestReport } from "../ingest/ingest-report.ts";
 import { decodeS3Key } from "../ingest/s3-object-ref.ts";
 import { lambdaContext } from "../local/lambda-context.ts";
 import { freshBucket } from "../testing/fresh-bucket.ts";
 import { freshTable } from "../testing/fresh-table.ts";
-import { useHandlerEnv } from "../testing/handler-env.ts";
+import { handlerEnv } from "../testing/handler-env.ts";
 import { s3CreatedEvent } from "../testing/s3-created-event.ts";
+import { makeIngestMovieInfosHandler } from "./ingest-movie-infos.ts";
 
 const { client, tableName } = await freshTable();
 const { client: s3, bucket } = await freshBucket();
-useHandlerEnv({ tableName, bucket });
-const { handler } = await import("./ingest-movie-infos.ts");
+const handler = makeIngestMovieInfosHandler(ingestColdStart(handlerEnv({ tableName, bucket })));
 const store = movieStore(client, tableName);
 
 const SEED_CSV = `mv1,Interstellar,United States,2014-10-26

@@ -3,11 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Event, S3EventRecord } from "aws-lambda";
+import { movieStore } from "../clients.ts";
+import { makeGetMovieHandler } from "../handlers/get-movie.ts";
+import { makeIngestMovieInfosHandler } from "../handlers/ingest-movie-infos.ts";
+import { makeUpdateMovieRatingHandler } from "../handlers/update-movie-rating.ts";
 import { reportKey } from "../ingest/ingest-report.ts";
 import { decodeS3Key } from "../ingest/s3-object-ref.ts";
+import { createLogger } from "../observability/logger.ts";
+import { createMetrics } from "../observability/metrics.ts";
 import { ensureTable } from "../store/table.ts";
 import {
-  ENV,
   FUNCTIONS,
   type FunctionName,
   type HttpRoute,
@@ -15,13 +20,7 @@ import {
   isIngestibleKey,
   type S3Notification,
 } from "../wiring.ts";
-import {
-  type DynamoDbLocal,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  localDynamoDbClient,
-  startDynamoDbLocal,
-} from "./dynamodb-local.ts";
+import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from "./dynamodb-local.ts";
 import { type GatewayRoute, type ProxyHandler, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { localS3Client, type S3Local, startS3Local } from "./s3-local.ts";
@@ -65,27 +64,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamo = await startDynamoDbLocal({ port: options.dynamoDbPort });
     stops.push(() => dynamo.stop());
     const dynamoClient = localDynamoDbClient(dynamo.endpoint);
+    stops.push(async () => dynamoClient.destroy());
     await ensureTable(dynamoClient, options.tableName);
-    dynamoClient.destroy();
 
     const directory = await mkdtemp(join(tmpdir(), "movies-local-s3-"));
     stops.push(() => rm(directory, { recursive: true, force: true }));
     const s3 = await startS3Local({ port: options.s3Port, directory, buckets: [options.bucket] });
     stops.push(() => s3.stop());
+    const s3Client = localS3Client(s3.endpoint);
+    stops.push(async () => s3Client.destroy());
 
-    // The handlers read their configuration at import, exactly as on a cold start in Lambda.
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      [ENV.table]: options.tableName,
-      [ENV.bucket]: options.bucket,
-      [ENV.dynamoEndpoint]: dynamo.endpoint,
-      [ENV.s3Endpoint]: s3.endpoint,
-    });
-    const handlers = await importHandlers();
+    // The handlers Lambda runs, built from the local clients: nothing read from the environment.
+    const store = movieStore(dynamoClient, options.tableName);
+    const logger = createLogger();
+    const handlers = {
+      "get-movie": makeGetMovieHandler({ logger, store }),
+      "update-movie-rating": makeUpdateMovieRatingHandler({ logger, store }),
+      "ingest-movie-infos": makeIngestMovieInfosHandler({
+        ...store,
+        bucket: options.bucket,
+        s3: s3Client,
+        logger,
+        metrics: createMetrics(),
+      }),
+    } satisfies Record<FunctionName, unknown>;
 
-    const ingests = ingestQueue(handlers["ingest-movie-infos"] as IngestHandler);
+    const ingests = ingestQueue(handlers["ingest-movie-infos"]);
     const notification = FUNCTIONS.find((f) => f.trigger.kind === "s3")?.trigger as S3Notification;
     s3.onObjectCreated((record) => {
       if (record.s3.bucket.name === options.bucket && matchesNotification(record, notification)) {
@@ -128,16 +132,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 type IngestHandler = (event: S3Event, context: ReturnType<typeof lambdaContext>) => Promise<void>;
-
-async function importHandlers(): Promise<Record<FunctionName, unknown>> {
-  const entries = await Promise.all(
-    FUNCTIONS.map(async (f) => {
-      const module = (await import(/* @vite-ignore */ `../../${f.entry}`)) as { handler: unknown };
-      return [f.name, module.handler] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as Record<FunctionName, unknown>;
-}
 
 function matchesNotification(record: S3EventRecord, notification: S3Notification): boolean {
   return (

@@ -1,13 +1,23 @@
 import { inject } from "vitest";
 import { ENV } from "../wiring.ts";
 
+export type HandlerEnv = Readonly<Record<string, string | undefined>>;
+
 /**
- * Points the handlers' cold-start configuration at this file's table and bucket on the run's
- * local services. Call it before importing a handler module: each reads its config once.
+ * The environment a function would see in Lambda, as a record, pointing at this file's table
+ * and bucket on the run's local services: tests build handlers with `coldStart(handlerEnv(...))`,
+ * through the same configuration check as a deployed cold start, and never touch `process.env`.
  */
-export function useHandlerEnv(target: { tableName: string; bucket?: string }): void {
-  process.env[ENV.table] = target.tableName;
-  process.env[ENV.dynamoEndpoint] = inject("dynamoDbEndpoint");
-  process.env[ENV.s3Endpoint] = inject("s3Endpoint");
-  if (target.bucket !== undefined) process.env[ENV.bucket] = target.bucket;
+export function handlerEnv(target: {
+  tableName: string;
+  bucket?: string;
+  dynamoEndpoint?: string;
+}): HandlerEnv {
+  return {
+    AWS_REGION: "us-east-1",
+    [ENV.table]: target.tableName,
+    [ENV.dynamoEndpoint]: target.dynamoEndpoint ?? inject("dynamoDbEndpoint"),
+    [ENV.s3Endpoint]: inject("s3Endpoint"),
+    ...(target.bucket !== undefined && { [ENV.bucket]: target.bucket }),
+  };
 }

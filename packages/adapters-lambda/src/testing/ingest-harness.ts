@@ -1,14 +1,15 @@
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import { afterAll, inject } from "vitest";
+import { ingestColdStart } from "../clients.ts";
+import { makeIngestMovieInfosHandler } from "../handlers/ingest-movie-infos.ts";
 import type { IngestReport } from "../ingest/ingest-report.ts";
 import { decodeS3Key } from "../ingest/s3-object-ref.ts";
 import { lambdaContext } from "../local/lambda-context.ts";
-import { ENV } from "../wiring.ts";
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from "./dynamodb-fault-proxy.ts";
 import type { FreshBucket } from "./fresh-bucket.ts";
 import { type FreshTable, freshTable } from "./fresh-table.ts";
-import { useHandlerEnv } from "./handler-env.ts";
+import { handlerEnv } from "./handler-env.ts";
 import { s3CreatedEvent } from "./s3-created-event.ts";
 import { storedMovieInfos } from "./table-contents.ts";
 
@@ -28,8 +29,6 @@ export interface IngestRig {
   stored(prefix: string): ReturnType<typeof storedMovieInfos>;
 }
 
-let rigs = 0;
-let coldStarts: Promise<unknown> = Promise.resolve();
 const proxies: DynamoDbFaultProxy[] = [];
 
 // Registered at import, while the test file is collected (as fresh-table.ts does): rigs are made
@@ -37,25 +36,6 @@ const proxies: DynamoDbFaultProxy[] = [];
 afterAll(async () => {
   await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
 });
-
-/**
- * A cold start of the ingest handler module of its own, configured for this table and endpoint:
- * the module reads its configuration from the environment once, so each rig imports its own
- * instance (a distinct query string), one at a time so that no other rig's environment leaks in.
- */
-function ingestHandlerFor(table: string, bucket: string, dynamoEndpoint: string) {
-  const loaded = coldStarts.then(async () => {
-    useHandlerEnv({ tableName: table, bucket });
-    process.env[ENV.dynamoEndpoint] = dynamoEndpoint;
-    const url = new URL(`../handlers/ingest-movie-infos.ts?rig=${++rigs}`, import.meta.url);
-    const module: typeof import("../handlers/ingest-movie-infos.ts") = await import(
-      /* @vite-ignore */ url.href
-    );
-    return module.handler;
-  });
-  coldStarts = loaded.catch(() => undefined);
-  return loaded;
-}
 
 /**
  * The ingest handler as Lambda runs it, on a table of its own and the given bucket, with its
@@ -67,7 +47,15 @@ export async function ingestRig(bucket: FreshBucket): Promise<IngestRig> {
   const table = await freshTable("movies-faults");
   const proxy = await startDynamoDbFaultProxy(inject("dynamoDbEndpoint"));
   proxies.push(proxy);
-  const handler = await ingestHandlerFor(table.tableName, bucket.bucket, proxy.endpoint);
+  const handler = makeIngestMovieInfosHandler(
+    ingestColdStart(
+      handlerEnv({
+        tableName: table.tableName,
+        bucket: bucket.bucket,
+        dynamoEndpoint: proxy.endpoint,
+      }),
+    ),
+  );
 
   let clock = Date.parse("2026-01-01T00:00:00.000Z");
   const invoke = async (event: S3Event, timeoutMs = 60_000) => {
