@@ -46,6 +46,27 @@ export interface FunctionWiring {
 
 export const REPORTS_PREFIX = "reports/";
 
+/** What names one upload of a key: the version id S3 gave it, else (unversioned bucket) its ETag. */
+export interface ObjectVersion {
+  readonly key: string;
+  readonly versionId?: string | undefined;
+  readonly eTag?: string | undefined;
+}
+
+/** One upload's identity: its version id, else its ETag. */
+export function versionOf(object: ObjectVersion): string {
+  return object.versionId ?? object.eTag ?? "unversioned";
+}
+
+/**
+ * Where the ingest of one upload writes its report. One report per object version, so a
+ * redelivered event rewrites its own report and a new upload of the same key gets a new one. It
+ * ends in `.json`, so it never triggers an ingest.
+ */
+export function reportKey(object: ObjectVersion): string {
+  return `${REPORTS_PREFIX}${object.key}/${versionOf(object)}.json`;
+}
+
 /**
  * Runs of one ingest event in all: Lambda's first try and its retries of a failed run (the
  * Terraform's maximum_retry_attempts is this minus 1; the local stack retries as many times).

@@ -3,10 +3,10 @@
  * no DynamoDB, no environment. Each test asserts the whole response a client receives.
  */
 import { InMemoryMovieStore } from "@movies/domain/testing";
+import { lambdaContext } from "@movies/local-aws";
 import { describe, expect, test } from "vitest";
-import { lambdaContext } from "../local/lambda-context.ts";
+import { movieRouteEvent } from "../../test-kit/movie-route-event.ts";
 import { createLogger } from "../observability/logger.ts";
-import { movieRouteEvent } from "../testing/movie-route-event.ts";
 import { makeGetMovieHandler } from "./get-movie.ts";
 import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 

@@ -9,17 +9,17 @@
  * DynamoDB Local answering errors, garbage, resets): a generic 500 with the request id, and
  * nothing of the cause (no stack trace, no SDK message, no ARN) in the body.
  */
+
+import { apiGatewayProxyEvent, lambdaContext } from "@movies/local-aws";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { type RequestFault, startDynamoDbFaultProxy } from "../../test-kit/dynamodb-fault-proxy.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { handlerEnv } from "../../test-kit/handler-env.ts";
+import { openApiViolations } from "../../test-kit/openapi-contract.ts";
+import { reportFigures } from "../../test-kit/report-figures.ts";
 import { coldStart, movieStore } from "../clients.ts";
-import { apiGatewayProxyEvent } from "../local/api-gateway-event.ts";
-import { lambdaContext } from "../local/lambda-context.ts";
-import { type RequestFault, startDynamoDbFaultProxy } from "../testing/dynamodb-fault-proxy.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { handlerEnv } from "../testing/handler-env.ts";
-import { openApiViolations } from "../testing/openapi-contract.ts";
-import { reportFigures } from "../testing/report-figures.ts";
 import { makeGetMovieHandler } from "./get-movie.ts";
 import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 

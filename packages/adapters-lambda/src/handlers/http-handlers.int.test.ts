@@ -1,12 +1,12 @@
+import { lambdaContext } from "@movies/local-aws";
+import { SEED_MV1_RATED, SEED_PATCH_BODY } from "@movies/local-aws/test-kit";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { beforeAll, describe, expect, test } from "vitest";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { handlerEnv } from "../../test-kit/handler-env.ts";
+import { movieRouteEvent } from "../../test-kit/movie-route-event.ts";
+import { openApiViolations } from "../../test-kit/openapi-contract.ts";
 import { coldStart, movieStore } from "../clients.ts";
-import { lambdaContext } from "../local/lambda-context.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { handlerEnv } from "../testing/handler-env.ts";
-import { movieRouteEvent } from "../testing/movie-route-event.ts";
-import { openApiViolations } from "../testing/openapi-contract.ts";
-import { SEED_MV1_RATED, SEED_PATCH_BODY } from "../testing/seed-flow.ts";
 import { makeGetMovieHandler } from "./get-movie.ts";
 import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 

@@ -2,13 +2,14 @@
  * Every log line of the HTTP functions names the movie it is about: the real handlers against
  * DynamoDB Local, their Powertools log lines read from stdout (where Lambda collects them).
  */
+
+import { lambdaContext } from "@movies/local-aws";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { handlerEnv } from "../../test-kit/handler-env.ts";
+import { movieRouteEvent } from "../../test-kit/movie-route-event.ts";
 import { coldStart } from "../clients.ts";
-import { lambdaContext } from "../local/lambda-context.ts";
 import { createLogger } from "../observability/logger.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { handlerEnv } from "../testing/handler-env.ts";
-import { movieRouteEvent } from "../testing/movie-route-event.ts";
 import { makeGetMovieHandler } from "./get-movie.ts";
 import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 

@@ -1,15 +1,15 @@
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { lambdaContext } from "@movies/local-aws";
+import { freshBucket } from "@movies/local-aws/test-kit";
 import type { S3Event } from "aws-lambda";
 import { describe, expect, test } from "vitest";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { handlerEnv } from "../../test-kit/handler-env.ts";
+import { s3CreatedEvent } from "../../test-kit/s3-created-event.ts";
 import { ingestColdStart, movieStore } from "../clients.ts";
 import type { IngestReport } from "../ingest/ingest-report.ts";
 import { decodeS3Key } from "../ingest/s3-object-ref.ts";
-import { lambdaContext } from "../local/lambda-context.ts";
-import { freshBucket } from "../testing/fresh-bucket.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { handlerEnv } from "../testing/handler-env.ts";
-import { s3CreatedEvent } from "../testing/s3-created-event.ts";
 import { makeIngestMovieInfosHandler } from "./ingest-movie-infos.ts";
 
 const { client, tableName } = await freshTable();

@@ -2,7 +2,7 @@
  * FAULT INJECTION: the ingest handler as Lambda runs it, with the real SDK and the repositories'
  * own retries, talks to DynamoDB Local through a proxy that throttles, leaves items unprocessed,
  * resets connections, fails with 500s, goes down mid-file, loses the table or answers slowly
- * (src/testing/dynamodb-fault-proxy.ts). What must hold: the table ends up holding exactly the
+ * (test-kit/dynamodb-fault-proxy.ts). What must hold: the table ends up holding exactly the
  * CSV's last row per movie id and the report counts exactly; or, when the run cannot finish, it
  * fails loudly (a rejected invocation, which Lambda retries, and a failed report) and the retry
  * completes exactly.
@@ -17,14 +17,14 @@
  * deleting the table while the proxy is down.
  */
 import { DeleteTableCommand, ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
+import { freshBucket } from "@movies/local-aws/test-kit";
 import { describe, expect, test } from "vitest";
+import { type Catalogue, catalogueCsv } from "../../test-kit/catalogue-csv.ts";
+import type { FaultRules } from "../../test-kit/dynamodb-fault-proxy.ts";
+import { type IngestRig, ingestRig } from "../../test-kit/ingest-harness.ts";
+import { reportFigures } from "../../test-kit/report-figures.ts";
+import { sortedEntries } from "../../test-kit/table-contents.ts";
 import { ensureTable } from "../store/table.ts";
-import { type Catalogue, catalogueCsv } from "../testing/catalogue-csv.ts";
-import type { FaultRules } from "../testing/dynamodb-fault-proxy.ts";
-import { freshBucket } from "../testing/fresh-bucket.ts";
-import { type IngestRig, ingestRig } from "../testing/ingest-harness.ts";
-import { reportFigures } from "../testing/report-figures.ts";
-import { sortedEntries } from "../testing/table-contents.ts";
 
 const bucket = await freshBucket("movies-faults");
 const BATCH_WRITE = "BatchWriteItem";

@@ -2,7 +2,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { MovieInfo, RatingChanges, StoredMovie } from "@movies/domain";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { freshTable } from "../testing/fresh-table.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
 import { DynamoMovieInfoRepo } from "./movie-info-repo.ts";
 import { movieQuery } from "./movie-query.ts";
 import { moviesService } from "./movies-service.ts";

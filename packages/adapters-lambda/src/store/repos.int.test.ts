@@ -6,9 +6,9 @@ import {
   UnwrittenItemsError,
 } from "@movies/domain";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { injectBatchWriteFaults } from "../../test-kit/dynamodb-fault-injection.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
 import { movieStore } from "../clients.ts";
-import { injectBatchWriteFaults } from "../testing/dynamodb-fault-injection.ts";
-import { freshTable } from "../testing/fresh-table.ts";
 import { DynamoMovieInfoRepo } from "./movie-info-repo.ts";
 import { moviesService } from "./movies-service.ts";
 import { DynamoRatingRepo } from "./rating-repo.ts";
