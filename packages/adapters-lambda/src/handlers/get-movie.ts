@@ -1,5 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
+import httpErrorHandler from "@middy/http-error-handler";
 import { type GetMovieDeps, getMovie } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpProblems } from "../http/http-problems.ts";
@@ -17,6 +18,7 @@ export function makeGetMovieHandler({ logger, store }: GetMovieHandlerDeps) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMovieId(logger))
+    .use(httpErrorHandler({ logger: false }))
     .use(httpProblems(logger))
     .handler(async (event) =>
       jsonResponse(200, await getMovie(store, event.pathParameters?.["movie_id"])),

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
+import httpErrorHandler from "@middy/http-error-handler";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
 import { type RateMovieDeps, rateMovie } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
@@ -22,6 +23,7 @@ export function makeUpdateMovieRatingHandler({ logger, store }: UpdateMovieRatin
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMovieId(logger))
+    .use(httpErrorHandler({ logger: false }))
     .use(httpProblems(logger))
     .use(httpBodyLimit(BODY_LIMIT_BYTES))
     .use(httpJsonContentType())
