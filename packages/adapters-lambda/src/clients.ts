@@ -26,7 +26,7 @@ export function s3Client(config: Config): S3Client {
 /** The repositories of one table, sharing one client. */
 export function movieStore(client: DynamoDBClient, tableName: string) {
   const service = moviesService(client, tableName);
-  const movieInfos = new DynamoMovieInfoRepo(service);
+  const movieInfos = new DynamoMovieInfoRepo(client, service);
   return {
     movieInfos,
     ratings: new DynamoRatingRepo(service, movieInfos),

@@ -1,6 +1,6 @@
 import type { MovieInfo } from "@movies/domain";
 
-/** The report counts (SPEC §4.1) a catalogue must produce, known by construction. */
+/** The ingest report counts a catalogue must produce, known by construction. */
 export interface ExpectedCounts {
   readonly rows_read: number;
   readonly written: number;

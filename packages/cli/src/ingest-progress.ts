@@ -1,3 +1,4 @@
+import type { IngestReport } from "@movies/adapters-lambda";
 import { INGEST_MAX_ATTEMPTS } from "@movies/adapters-lambda/wiring";
 import type { StatusLine } from "./status-line.ts";
 
@@ -6,21 +7,19 @@ import type { StatusLine } from "./status-line.ts";
  * not count attempts or bytes lack those fields; the CLI then shows less, and takes a `failed`
  * report as final.
  */
-export interface WatchedReport {
-  readonly key: string;
-  readonly version_id: string | null;
-  readonly status: "running" | "completed" | "rejected" | "skipped" | "skipped_stale" | "failed";
-  readonly attempt?: number;
-  readonly started_at: string;
-  readonly updated_at?: string;
-  readonly rows_read: number;
-  readonly written: number;
-  readonly rejected: number;
-  readonly bytes_read?: number;
-  readonly bytes_total?: number | null;
-  readonly reason?: string;
-  readonly error?: string;
-}
+export type WatchedReport = Pick<
+  IngestReport,
+  | "key"
+  | "version_id"
+  | "status"
+  | "started_at"
+  | "rows_read"
+  | "written"
+  | "rejected"
+  | "reason"
+  | "error"
+> &
+  Partial<Pick<IngestReport, "attempt" | "updated_at" | "bytes_read" | "bytes_total">>;
 
 const count = new Intl.NumberFormat("en-US");
 

@@ -1,7 +1,7 @@
 /*
  * Fuzzing PATCH and GET /movies/{movie_id} with fast-check: random bodies (JSON or not, nested,
  * oversized, base64), content types and header spellings, other headers, and path ids, into the
- * deployed handlers on DynamoDB Local. Every answer must be the one SPEC §4.2-4.4 gives, worked
+ * deployed handlers on DynamoDB Local. Every answer must be the one the API documents (openapi.json, README), worked
  * out here independently of the code: never a 5xx, a problem+json document with the right status
  * for every refusal, and a response that conforms to openapi.json.
  *

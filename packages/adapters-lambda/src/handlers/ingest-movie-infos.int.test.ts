@@ -75,7 +75,7 @@ describe("the seed's file", () => {
   });
 });
 
-describe("CSV format (SPEC §4.1)", () => {
+describe("CSV format", () => {
   test("BOM, CRLF, header, blank lines and quoted commas, quotes and line breaks", async () => {
     const csv =
       "\uFEFF Movie_ID , NAME,country_of_origin,Release_Date\r\n" +

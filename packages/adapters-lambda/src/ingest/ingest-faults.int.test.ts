@@ -210,7 +210,7 @@ describe.concurrent("ingest under injected DynamoDB faults", () => {
 
       let retried = false;
       if (!first.ok) {
-        // Allowed by SPEC §4.1, but only loudly: a failed report, then a retry that completes.
+        // Allowed, but only loudly: a failed report, then a retry that completes.
         expect(first.error.name).toBe("IngestIncompleteError");
         expect(await rig.reportOf(event)).toMatchObject({ status: "failed" });
         await rig.invoke(event);
@@ -302,7 +302,7 @@ describe.concurrent("ingest under injected DynamoDB faults", () => {
       });
       const first = await rig.attempt(event);
       expect(first.ok, "the invocation must fail, so that Lambda retries it").toBe(false);
-      // Every run leaves its report (SPEC §4.1), also one that failed outside the rows.
+      // Every run leaves its report, also one that failed outside the rows.
       expect(await rig.reportOf(event)).toMatchObject({ status: "failed" });
       rig.proxy.setRules({});
       await rig.proxy.up();
@@ -316,7 +316,7 @@ describe.concurrent("ingest under injected DynamoDB faults", () => {
     });
   });
 
-  describe("the time budget (SPEC §4.1)", () => {
+  describe("the time budget", () => {
     test("a run that would outlast the Lambda deadline fails loudly before it; the retry completes", async () => {
       const rig = await ingestRig(bucket);
       // 1600 movies are 64 batch writes; at most 4 in flight and 250 ms each: 4 s of writing at

@@ -17,7 +17,7 @@ import { DynamoRatingRepo } from "./rating-repo.ts";
 const { client, tableName } = await freshTable();
 const service = moviesService(client, tableName);
 const query = movieQuery(service);
-const infos = new DynamoMovieInfoRepo(service);
+const infos = new DynamoMovieInfoRepo(client, service);
 const ratings = new DynamoRatingRepo(service, infos);
 
 const ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.".split("");
