@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { type Config, loadConfig } from "./config.ts";
 import { createLogger } from "./observability/logger.ts";
+import { createMetrics } from "./observability/metrics.ts";
 import { DynamoMovieInfoRepo } from "./store/movie-info-repo.ts";
 import { moviesService } from "./store/movies-service.ts";
 import { DynamoRatingRepo } from "./store/rating-repo.ts";
@@ -25,7 +26,7 @@ export function s3Client(config: Config): S3Client {
 /** The repositories of one table, sharing one client. */
 export function movieStore(client: DynamoDBClient, tableName: string) {
   const service = moviesService(client, tableName);
-  const movieInfos = new DynamoMovieInfoRepo(service);
+  const movieInfos = new DynamoMovieInfoRepo(client, service);
   return {
     movieInfos,
     ratings: new DynamoRatingRepo(service, movieInfos),
@@ -45,5 +46,17 @@ export function coldStart(
     config,
     logger: createLogger(),
     store: movieStore(dynamoClient(config), config.tableName),
+  };
+}
+
+/** The ingest function's cold start: the store, plus its bucket, S3 client and metrics. */
+export function ingestColdStart(env: Readonly<Record<string, string | undefined>>) {
+  const { config, logger, store } = coldStart(env, { bucket: true });
+  return {
+    ...store,
+    bucket: config.bucket ?? "",
+    s3: s3Client(config),
+    logger,
+    metrics: createMetrics(),
   };
 }

@@ -1,5 +1,7 @@
+import { DYNAMODB_ENDPOINT_VARIABLE } from "@movies/local-aws/settings";
 import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
+import { ENV } from "./wiring.ts";
 
 const valid = {
   AWS_REGION: "eu-west-1",
@@ -58,4 +60,9 @@ describe("loadConfig", () => {
       "MOVIES_TABLE=no spaces is not a table name",
     );
   });
+});
+
+test("the functions and the DynamoDB Local launcher read the same endpoint variable", () => {
+  // local-aws imports none of the workspace's packages, so it names the variable itself.
+  expect(DYNAMODB_ENDPOINT_VARIABLE).toBe(ENV.dynamoEndpoint);
 });

@@ -1,6 +1,27 @@
-// The adapters' public surface, for services that reuse the table model or the local stack.
+// The adapters' public surface: the table's repositories and the handler factories, for the
+// local stack and for services that reuse the table model. `./wiring` holds the wiring alone.
+export { coldStart, ingestColdStart, type MovieStore, movieStore } from "./clients.ts";
 export { type Config, ConfigError, loadConfig } from "./config.ts";
-export { startLocalStack } from "./local/local-stack.ts";
+export { type GetMovieHandlerDeps, makeGetMovieHandler } from "./handlers/get-movie.ts";
+export {
+  type IngestMovieInfosHandlerDeps,
+  makeIngestMovieInfosHandler,
+} from "./handlers/ingest-movie-infos.ts";
+export {
+  makeUpdateMovieRatingHandler,
+  type UpdateMovieRatingHandlerDeps,
+} from "./handlers/update-movie-rating.ts";
+export {
+  GATEWAY_RESPONSES,
+  type GatewayResponseType,
+  gatewayProblem,
+  gatewayResponse,
+} from "./http/gateway-responses.ts";
+export { type Problem, problemResponse } from "./http/problem.ts";
+export type { IngestReport } from "./ingest/ingest-report.ts";
+export { decodeS3Key } from "./ingest/s3-object-ref.ts";
+export { createLogger } from "./observability/logger.ts";
+export { createMetrics } from "./observability/metrics.ts";
 export { DynamoMovieInfoRepo } from "./store/movie-info-repo.ts";
 export { type MoviesService, moviesService } from "./store/movies-service.ts";
 export { DynamoRatingRepo } from "./store/rating-repo.ts";

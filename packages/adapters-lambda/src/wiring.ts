@@ -34,7 +34,7 @@ export interface BucketGrant {
 
 export interface FunctionWiring {
   readonly name: FunctionName;
-  /** Handler source, relative to the adapters package. */
+  /** The deployable entry module (it builds `handler` at cold start), relative to the adapters package. */
   readonly entry: string;
   /** Deployable zip, relative to the adapters package; its handler is `index.handler`. */
   readonly zip: string;
@@ -45,6 +45,27 @@ export interface FunctionWiring {
 }
 
 export const REPORTS_PREFIX = "reports/";
+
+/** What names one upload of a key: the version id S3 gave it, else (unversioned bucket) its ETag. */
+export interface ObjectVersion {
+  readonly key: string;
+  readonly versionId?: string | undefined;
+  readonly eTag?: string | undefined;
+}
+
+/** One upload's identity: its version id, else its ETag. */
+export function versionOf(object: ObjectVersion): string {
+  return object.versionId ?? object.eTag ?? "unversioned";
+}
+
+/**
+ * Where the ingest of one upload writes its report. One report per object version, so a
+ * redelivered event rewrites its own report and a new upload of the same key gets a new one. It
+ * ends in `.json`, so it never triggers an ingest.
+ */
+export function reportKey(object: ObjectVersion): string {
+  return `${REPORTS_PREFIX}${object.key}/${versionOf(object)}.json`;
+}
 
 /**
  * Runs of one ingest event in all: Lambda's first try and its retries of a failed run (the
@@ -62,7 +83,7 @@ export function isIngestibleKey(key: string): boolean {
 export const FUNCTIONS: readonly FunctionWiring[] = [
   {
     name: "ingest-movie-infos",
-    entry: "src/handlers/ingest-movie-infos.ts",
+    entry: "src/functions/ingest-movie-infos.ts",
     zip: "dist/ingest-movie-infos.zip",
     trigger: { kind: "s3", events: ["s3:ObjectCreated:*"] },
     tableActions: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
@@ -73,7 +94,7 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
   },
   {
     name: "update-movie-rating",
-    entry: "src/handlers/update-movie-rating.ts",
+    entry: "src/functions/update-movie-rating.ts",
     zip: "dist/update-movie-rating.zip",
     trigger: {
       kind: "http",
@@ -86,7 +107,7 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
   },
   {
     name: "get-movie",
-    entry: "src/handlers/get-movie.ts",
+    entry: "src/functions/get-movie.ts",
     zip: "dist/get-movie.zip",
     trigger: { kind: "http", method: "GET", path: "/movies/{movie_id}", authorization: "NONE" },
     tableActions: ["dynamodb:Query"],

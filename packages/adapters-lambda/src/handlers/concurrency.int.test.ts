@@ -5,23 +5,26 @@
  * never a lost rating), and ingestion never touches a rating while PATCH never touches the info.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { lambdaContext } from "@movies/local-aws";
+import { freshBucket } from "@movies/local-aws/test-kit";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { describe, expect, test } from "vitest";
-import { movieStore } from "../clients.ts";
-import { lambdaContext } from "../local/lambda-context.ts";
-import { freshBucket } from "../testing/fresh-bucket.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { useHandlerEnv } from "../testing/handler-env.ts";
-import { movieRouteEvent } from "../testing/movie-route-event.ts";
-import { reportFigures } from "../testing/report-figures.ts";
-import { s3CreatedEvent } from "../testing/s3-created-event.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { handlerEnv } from "../../test-kit/handler-env.ts";
+import { movieRouteEvent } from "../../test-kit/movie-route-event.ts";
+import { reportFigures } from "../../test-kit/report-figures.ts";
+import { s3CreatedEvent } from "../../test-kit/s3-created-event.ts";
+import { coldStart, ingestColdStart, movieStore } from "../clients.ts";
+import { makeGetMovieHandler } from "./get-movie.ts";
+import { makeIngestMovieInfosHandler } from "./ingest-movie-infos.ts";
+import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 
 const { client, tableName } = await freshTable();
 const { client: s3, bucket } = await freshBucket();
-useHandlerEnv({ tableName, bucket });
-const updateMovieRating = (await import("./update-movie-rating.ts")).handler;
-const getMovie = (await import("./get-movie.ts")).handler;
-const ingest = (await import("./ingest-movie-infos.ts")).handler;
+const env = handlerEnv({ tableName, bucket });
+const updateMovieRating = makeUpdateMovieRatingHandler(coldStart(env));
+const getMovie = makeGetMovieHandler(coldStart(env));
+const ingest = makeIngestMovieInfosHandler(ingestColdStart(env));
 const store = movieStore(client, tableName);
 
 interface MovieBody {

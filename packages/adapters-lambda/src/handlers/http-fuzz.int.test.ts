@@ -1,7 +1,7 @@
 /*
  * Fuzzing PATCH and GET /movies/{movie_id} with fast-check: random bodies (JSON or not, nested,
  * oversized, base64), content types and header spellings, other headers, and path ids, into the
- * deployed handlers on DynamoDB Local. Every answer must be the one SPEC §4.2-4.4 gives, worked
+ * deployed handlers on DynamoDB Local. Every answer must be the one the API documents (openapi.json, README), worked
  * out here independently of the code: never a 5xx, a problem+json document with the right status
  * for every refusal, and a response that conforms to openapi.json.
  *
@@ -9,23 +9,24 @@
  * DynamoDB Local answering errors, garbage, resets): a generic 500 with the request id, and
  * nothing of the cause (no stack trace, no SDK message, no ARN) in the body.
  */
+
+import { apiGatewayProxyEvent, lambdaContext } from "@movies/local-aws";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
-import { movieStore } from "../clients.ts";
-import { apiGatewayProxyEvent } from "../local/api-gateway-event.ts";
-import { lambdaContext } from "../local/lambda-context.ts";
-import { type RequestFault, startDynamoDbFaultProxy } from "../testing/dynamodb-fault-proxy.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { useHandlerEnv } from "../testing/handler-env.ts";
-import { openApiViolations } from "../testing/openapi-contract.ts";
-import { reportFigures } from "../testing/report-figures.ts";
-import { ENV } from "../wiring.ts";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { type RequestFault, startDynamoDbFaultProxy } from "../../test-kit/dynamodb-fault-proxy.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { handlerEnv } from "../../test-kit/handler-env.ts";
+import { openApiViolations } from "../../test-kit/openapi-contract.ts";
+import { reportFigures } from "../../test-kit/report-figures.ts";
+import { coldStart, movieStore } from "../clients.ts";
+import { makeGetMovieHandler } from "./get-movie.ts";
+import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 
 const { client, tableName } = await freshTable();
-useHandlerEnv({ tableName });
-const getMovie = (await import("./get-movie.ts")).handler;
-const updateMovieRating = (await import("./update-movie-rating.ts")).handler;
+const deps = coldStart(handlerEnv({ tableName }));
+const getMovie = makeGetMovieHandler(deps);
+const updateMovieRating = makeUpdateMovieRatingHandler(deps);
 
 const EXISTING = ["mv1", "MV1", "mv.2", "a_b-c", "x".repeat(64)];
 const BODY_LIMIT = 16 * 1024;
@@ -401,11 +402,9 @@ describe("a store that fails in every way (FAULT INJECTION): a generic 500, noth
   test("errors, garbage and resets from DynamoDB never reach the caller", async () => {
     const proxy = await startDynamoDbFaultProxy(inject("dynamoDbEndpoint"));
     try {
-      vi.resetModules();
-      useHandlerEnv({ tableName });
-      process.env[ENV.dynamoEndpoint] = proxy.endpoint;
-      const brokenGet = (await import("./get-movie.ts")).handler;
-      const brokenPatch = (await import("./update-movie-rating.ts")).handler;
+      const brokenDeps = coldStart(handlerEnv({ tableName, dynamoEndpoint: proxy.endpoint }));
+      const brokenGet = makeGetMovieHandler(brokenDeps);
+      const brokenPatch = makeUpdateMovieRatingHandler(brokenDeps);
       const faults: readonly RequestFault[] = [
         {
           kind: "error",

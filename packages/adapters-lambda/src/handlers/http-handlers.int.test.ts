@@ -1,17 +1,19 @@
+import { lambdaContext } from "@movies/local-aws";
+import { SEED_MV1_RATED, SEED_PATCH_BODY } from "@movies/local-aws/test-kit";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { beforeAll, describe, expect, test, vi } from "vitest";
-import { movieStore } from "../clients.ts";
-import { lambdaContext } from "../local/lambda-context.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { useHandlerEnv } from "../testing/handler-env.ts";
-import { movieRouteEvent } from "../testing/movie-route-event.ts";
-import { openApiViolations } from "../testing/openapi-contract.ts";
-import { SEED_MV1_RATED, SEED_PATCH_BODY } from "../testing/seed-flow.ts";
+import { beforeAll, describe, expect, test } from "vitest";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { handlerEnv } from "../../test-kit/handler-env.ts";
+import { movieRouteEvent } from "../../test-kit/movie-route-event.ts";
+import { openApiViolations } from "../../test-kit/openapi-contract.ts";
+import { coldStart, movieStore } from "../clients.ts";
+import { makeGetMovieHandler } from "./get-movie.ts";
+import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 
 const { client, tableName } = await freshTable();
-useHandlerEnv({ tableName });
-const getMovie = (await import("./get-movie.ts")).handler;
-const updateMovieRating = (await import("./update-movie-rating.ts")).handler;
+const deps = coldStart(handlerEnv({ tableName }));
+const getMovie = makeGetMovieHandler(deps);
+const updateMovieRating = makeUpdateMovieRatingHandler(deps);
 
 const SEED = [
   {
@@ -214,9 +216,7 @@ describe("found by the fuzz tests (http-fuzz.int.test.ts)", () => {
 
 describe("server errors", () => {
   test("500 shows the request id and never the cause", async () => {
-    vi.resetModules();
-    useHandlerEnv({ tableName: "no-such-table" });
-    const broken = (await import("./get-movie.ts")).handler;
+    const broken = makeGetMovieHandler(coldStart(handlerEnv({ tableName: "no-such-table" })));
     const context = lambdaContext("get-movie", 10_000);
     const response = await broken(movieRouteEvent("GET", "mv1"), context);
     expect(openApiViolations("get", "/movies/{movie_id}", response)).toEqual([]);

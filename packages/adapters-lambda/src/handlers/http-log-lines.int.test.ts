@@ -2,18 +2,25 @@
  * Every log line of the HTTP functions names the movie it is about: the real handlers against
  * DynamoDB Local, their Powertools log lines read from stdout (where Lambda collects them).
  */
+
+import { lambdaContext } from "@movies/local-aws";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { lambdaContext } from "../local/lambda-context.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { useHandlerEnv } from "../testing/handler-env.ts";
-import { movieRouteEvent } from "../testing/movie-route-event.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { handlerEnv } from "../../test-kit/handler-env.ts";
+import { movieRouteEvent } from "../../test-kit/movie-route-event.ts";
+import { coldStart } from "../clients.ts";
+import { createLogger } from "../observability/logger.ts";
+import { makeGetMovieHandler } from "./get-movie.ts";
+import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 
 const { tableName } = await freshTable();
-useHandlerEnv({ tableName });
-// The test line silences Powertools; these tests read its lines (before the handlers build it).
-process.env["POWERTOOLS_LOG_LEVEL"] = "INFO";
-const getMovie = (await import("./get-movie.ts")).handler;
-const updateMovieRating = (await import("./update-movie-rating.ts")).handler;
+// The test line silences Powertools; these tests read its lines.
+const deps = {
+  ...coldStart(handlerEnv({ tableName })),
+  logger: createLogger({ logLevel: "INFO" }),
+};
+const getMovie = makeGetMovieHandler(deps);
+const updateMovieRating = makeUpdateMovieRatingHandler(deps);
 
 let lines: Array<Record<string, unknown>> = [];
 

@@ -1,20 +1,20 @@
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { lambdaContext } from "@movies/local-aws";
+import { freshBucket } from "@movies/local-aws/test-kit";
 import type { S3Event } from "aws-lambda";
 import { describe, expect, test } from "vitest";
-import { movieStore } from "../clients.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { handlerEnv } from "../../test-kit/handler-env.ts";
+import { s3CreatedEvent } from "../../test-kit/s3-created-event.ts";
+import { ingestColdStart, movieStore } from "../clients.ts";
 import type { IngestReport } from "../ingest/ingest-report.ts";
 import { decodeS3Key } from "../ingest/s3-object-ref.ts";
-import { lambdaContext } from "../local/lambda-context.ts";
-import { freshBucket } from "../testing/fresh-bucket.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { useHandlerEnv } from "../testing/handler-env.ts";
-import { s3CreatedEvent } from "../testing/s3-created-event.ts";
+import { makeIngestMovieInfosHandler } from "./ingest-movie-infos.ts";
 
 const { client, tableName } = await freshTable();
 const { client: s3, bucket } = await freshBucket();
-useHandlerEnv({ tableName, bucket });
-const { handler } = await import("./ingest-movie-infos.ts");
+const handler = makeIngestMovieInfosHandler(ingestColdStart(handlerEnv({ tableName, bucket })));
 const store = movieStore(client, tableName);
 
 const SEED_CSV = `mv1,Interstellar,United States,2014-10-26
@@ -75,7 +75,7 @@ describe("the seed's file", () => {
   });
 });
 
-describe("CSV format (SPEC §4.1)", () => {
+describe("CSV format", () => {
   test("BOM, CRLF, header, blank lines and quoted commas, quotes and line breaks", async () => {
     const csv =
       "\uFEFF Movie_ID , NAME,country_of_origin,Release_Date\r\n" +

@@ -1,26 +1,34 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
+import httpErrorHandler from "@middy/http-error-handler";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
-import { rateMovie } from "@movies/domain";
+import { type RateMovieDeps, rateMovie } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { coldStart } from "../clients.ts";
 import { httpBodyLimit } from "../http/http-body-limit.ts";
 import { httpJsonContentType } from "../http/http-json-content-type.ts";
 import { httpProblems } from "../http/http-problems.ts";
 import { jsonResponse } from "../http/problem.ts";
 import { logMovieId } from "../observability/log-movie-id.ts";
+import type { Logger } from "../observability/logger.ts";
 
-// PATCH /movies/{movie_id}. Built once per cold start.
 const BODY_LIMIT_BYTES = 16 * 1024;
-const { logger, store } = coldStart(process.env);
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMovieId(logger))
-  .use(httpProblems(logger))
-  .use(httpBodyLimit(BODY_LIMIT_BYTES))
-  .use(httpJsonContentType())
-  .use(httpJsonBodyParser())
-  .handler(async (event) =>
-    jsonResponse(200, await rateMovie(store, event.pathParameters?.["movie_id"], event.body)),
-  );
+export interface UpdateMovieRatingHandlerDeps {
+  readonly logger: Logger;
+  readonly store: RateMovieDeps;
+}
+
+/** PATCH /movies/{movie_id}: sets the ratings the body names and answers the merged movie. */
+export function makeUpdateMovieRatingHandler({ logger, store }: UpdateMovieRatingHandlerDeps) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMovieId(logger))
+    .use(httpErrorHandler({ logger: false }))
+    .use(httpProblems(logger))
+    .use(httpBodyLimit(BODY_LIMIT_BYTES))
+    .use(httpJsonContentType())
+    .use(httpJsonBodyParser())
+    .handler(async (event) =>
+      jsonResponse(200, await rateMovie(store, event.pathParameters?.["movie_id"], event.body)),
+    );
+}

@@ -1,6 +1,6 @@
 import type middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { problemResponse, problems } from "./problem.ts";
+import { ProblemError, problems } from "./problem.ts";
 
 /** Answers 413 before any parsing when the body is larger than `limitBytes` (decoded). */
 export function httpBodyLimit(
@@ -13,7 +13,7 @@ export function httpBodyLimit(
       const bytes = isBase64Encoded
         ? Buffer.from(body, "base64").byteLength
         : Buffer.byteLength(body, "utf8");
-      if (bytes > limitBytes) return problemResponse(problems.bodyTooLarge(limitBytes));
+      if (bytes > limitBytes) throw new ProblemError(problems.bodyTooLarge(limitBytes));
     },
   };
 }

@@ -2,12 +2,13 @@ import type middy from "@middy/core";
 import { MovieNotFoundError, ValidationError } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Logger } from "../observability/logger.ts";
-import { type Problem, problemResponse, problems } from "./problem.ts";
+import { type Problem, ProblemError, problems } from "./problem.ts";
 
 const JSON_PARSER = "@middy/http-json-body-parser";
 
 /** The problem a failure shows the caller; everything unexpected is a generic 500. */
 export function problemFor(error: unknown, requestId: string): Problem {
+  if (error instanceof ProblemError) return error.problem;
   if (error instanceof ValidationError) return problems.invalidInput(error.errors);
   if (error instanceof MovieNotFoundError) return problems.movieNotFound(error.movieId);
   const { statusCode, cause } = (error ?? {}) as { statusCode?: unknown; cause?: unknown };
@@ -18,8 +19,9 @@ export function problemFor(error: unknown, requestId: string): Problem {
 }
 
 /**
- * The edge of every HTTP function: domain and middy errors become RFC 9457 responses. A 5xx
- * carries only the request id; its cause goes to the log alone.
+ * The catalogue at the edge of every HTTP function: a domain or middy error becomes the HTTP
+ * error of its RFC 9457 problem, which @middy/http-error-handler (registered before this, so it
+ * runs after) renders. A 5xx carries only the request id; its cause goes to the log alone.
  */
 export function httpProblems(
   logger: Logger,
@@ -33,7 +35,7 @@ export function httpProblems(
       } else {
         logger.info("request rejected", { status: problem.status, problem: problem.title });
       }
-      request.response = problemResponse(problem);
+      request.error = new ProblemError(problem, { cause: request.error });
     },
   };
 }

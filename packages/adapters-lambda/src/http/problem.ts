@@ -1,7 +1,7 @@
 import type { FieldError } from "@movies/domain";
 import type { APIGatewayProxyResult } from "aws-lambda";
 
-/** An RFC 9457 problem details body (SPEC §4.4). */
+/** An RFC 9457 problem details body. */
 export interface Problem {
   readonly type: string;
   readonly title: string;
@@ -15,6 +15,25 @@ export interface Problem {
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
+/**
+ * An HTTP error that carries its problem: the shape @middy/http-error-handler renders (status,
+ * exposed message as the body, headers), so the functions have one renderer for every refusal.
+ */
+export class ProblemError extends Error {
+  override readonly name = "ProblemError";
+  readonly statusCode: number;
+  readonly expose = true;
+  readonly headers = { "Content-Type": PROBLEM_CONTENT_TYPE };
+  readonly problem: Problem;
+
+  constructor(problem: Problem, options?: ErrorOptions) {
+    super(JSON.stringify(problem), options);
+    this.problem = problem;
+    this.statusCode = problem.status;
+  }
+}
+
+/** A problem as a response outside middy: the local gateway's own answers, as API Gateway's. */
 export function problemResponse(problem: Problem): APIGatewayProxyResult {
   return {
     statusCode: problem.status,

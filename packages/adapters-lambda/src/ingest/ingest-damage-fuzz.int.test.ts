@@ -1,5 +1,5 @@
 /*
- * Damage fuzzing with an oracle written apart from the reader (src/testing/damaged-catalogue.ts):
+ * Damage fuzzing with an oracle written apart from the reader (test-kit/damaged-catalogue.ts):
  * valid catalogues in every encoding, delimiter and compression a spreadsheet or a pipeline
  * writes, damaged in several records each (a stray quote, text after a closing quote, a quote
  * never closed, a record over 64 KiB, bytes that do not decode), at random lines, the first and
@@ -15,24 +15,24 @@
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { type IngestSummary, ingestMovieInfos, type MovieInfo } from "@movies/domain";
 import { InMemoryMovieStore } from "@movies/domain/testing";
+import { freshBucket } from "@movies/local-aws/test-kit";
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
-import { movieStore } from "../clients.ts";
-import { createLogger } from "../observability/logger.ts";
-import { createMetrics } from "../observability/metrics.ts";
 import {
   DAMAGE_KINDS,
   type DamagedCatalogue,
   type DamageKind,
   damagedCatalogue,
-} from "../testing/damaged-catalogue.ts";
-import { freshBucket } from "../testing/fresh-bucket.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { reportFigures } from "../testing/report-figures.ts";
-import { sortedEntries, storedMovieInfos } from "../testing/table-contents.ts";
+} from "../../test-kit/damaged-catalogue.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { reportFigures } from "../../test-kit/report-figures.ts";
+import { sortedEntries, storedMovieInfos } from "../../test-kit/table-contents.ts";
+import { movieStore } from "../clients.ts";
+import { createLogger } from "../observability/logger.ts";
+import { createMetrics } from "../observability/metrics.ts";
+import { reportKey } from "../wiring.ts";
 import { catalogueRecords } from "./catalogue-records.ts";
 import type { IngestReport } from "./ingest-report.ts";
-import { reportKey } from "./ingest-report.ts";
 import { ingestS3Object } from "./ingest-s3-object.ts";
 
 const figures = {

@@ -2,7 +2,7 @@
  * FAULT INJECTION: the ingest handler as Lambda runs it, with the real SDK and the repositories'
  * own retries, talks to DynamoDB Local through a proxy that throttles, leaves items unprocessed,
  * resets connections, fails with 500s, goes down mid-file, loses the table or answers slowly
- * (src/testing/dynamodb-fault-proxy.ts). What must hold: the table ends up holding exactly the
+ * (test-kit/dynamodb-fault-proxy.ts). What must hold: the table ends up holding exactly the
  * CSV's last row per movie id and the report counts exactly; or, when the run cannot finish, it
  * fails loudly (a rejected invocation, which Lambda retries, and a failed report) and the retry
  * completes exactly.
@@ -17,14 +17,14 @@
  * deleting the table while the proxy is down.
  */
 import { DeleteTableCommand, ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
+import { freshBucket } from "@movies/local-aws/test-kit";
 import { describe, expect, test } from "vitest";
+import { type Catalogue, catalogueCsv } from "../../test-kit/catalogue-csv.ts";
+import type { FaultRules } from "../../test-kit/dynamodb-fault-proxy.ts";
+import { type IngestRig, ingestRig } from "../../test-kit/ingest-harness.ts";
+import { reportFigures } from "../../test-kit/report-figures.ts";
+import { sortedEntries } from "../../test-kit/table-contents.ts";
 import { ensureTable } from "../store/table.ts";
-import { type Catalogue, catalogueCsv } from "../testing/catalogue-csv.ts";
-import type { FaultRules } from "../testing/dynamodb-fault-proxy.ts";
-import { freshBucket } from "../testing/fresh-bucket.ts";
-import { type IngestRig, ingestRig } from "../testing/ingest-harness.ts";
-import { reportFigures } from "../testing/report-figures.ts";
-import { sortedEntries } from "../testing/table-contents.ts";
 
 const bucket = await freshBucket("movies-faults");
 const BATCH_WRITE = "BatchWriteItem";
@@ -210,7 +210,7 @@ describe.concurrent("ingest under injected DynamoDB faults", () => {
 
       let retried = false;
       if (!first.ok) {
-        // Allowed by SPEC §4.1, but only loudly: a failed report, then a retry that completes.
+        // Allowed, but only loudly: a failed report, then a retry that completes.
         expect(first.error.name).toBe("IngestIncompleteError");
         expect(await rig.reportOf(event)).toMatchObject({ status: "failed" });
         await rig.invoke(event);
@@ -302,7 +302,7 @@ describe.concurrent("ingest under injected DynamoDB faults", () => {
       });
       const first = await rig.attempt(event);
       expect(first.ok, "the invocation must fail, so that Lambda retries it").toBe(false);
-      // Every run leaves its report (SPEC §4.1), also one that failed outside the rows.
+      // Every run leaves its report, also one that failed outside the rows.
       expect(await rig.reportOf(event)).toMatchObject({ status: "failed" });
       rig.proxy.setRules({});
       await rig.proxy.up();
@@ -316,7 +316,7 @@ describe.concurrent("ingest under injected DynamoDB faults", () => {
     });
   });
 
-  describe("the time budget (SPEC §4.1)", () => {
+  describe("the time budget", () => {
     test("a run that would outlast the Lambda deadline fails loudly before it; the retry completes", async () => {
       const rig = await ingestRig(bucket);
       // 1600 movies are 64 batch writes; at most 4 in flight and 250 ms each: 4 s of writing at

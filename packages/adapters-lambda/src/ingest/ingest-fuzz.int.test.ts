@@ -14,18 +14,19 @@ import {
   type MovieInfo,
 } from "@movies/domain";
 import { InMemoryMovieStore } from "@movies/domain/testing";
+import { freshBucket } from "@movies/local-aws/test-kit";
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
+import { freshTable } from "../../test-kit/fresh-table.ts";
+import { oracle } from "../../test-kit/ingest-oracle.ts";
+import { reportFigures } from "../../test-kit/report-figures.ts";
+import { sortedEntries, storedMovieInfos } from "../../test-kit/table-contents.ts";
 import { movieStore } from "../clients.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createMetrics } from "../observability/metrics.ts";
-import { freshBucket } from "../testing/fresh-bucket.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { oracle } from "../testing/ingest-oracle.ts";
-import { reportFigures } from "../testing/report-figures.ts";
-import { sortedEntries, storedMovieInfos } from "../testing/table-contents.ts";
+import { reportKey } from "../wiring.ts";
 import { csvRecords } from "./csv-records.ts";
-import { type IngestReport, reportKey } from "./ingest-report.ts";
+import type { IngestReport } from "./ingest-report.ts";
 import { ingestS3Object } from "./ingest-s3-object.ts";
 
 const utf8 = new TextEncoder();

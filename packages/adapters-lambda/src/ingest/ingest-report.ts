@@ -1,5 +1,4 @@
 import type { IngestSummary, RejectedRow } from "@movies/domain";
-import { REPORTS_PREFIX } from "../wiring.ts";
 import type { CatalogueEncoding } from "./catalogue-text.ts";
 import type { CsvDelimiter } from "./csv-delimiter.ts";
 import type { S3ObjectRef } from "./s3-object-ref.ts";
@@ -99,12 +98,4 @@ export function ingestReport(object: S3ObjectRef, run: RunState, now: Date): Ing
     ...(run.reason !== undefined && { reason: run.reason }),
     ...(run.error !== undefined && { error: run.error }),
   };
-}
-
-/**
- * One report per object version, so a redelivered event rewrites its own report and a new
- * upload of the same key gets a new one. It ends in `.json`, so it never triggers an ingest.
- */
-export function reportKey(object: S3ObjectRef): string {
-  return `${REPORTS_PREFIX}${object.key}/${object.versionId ?? object.eTag ?? "unversioned"}.json`;
 }

@@ -7,13 +7,14 @@
  */
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { MovieInfo } from "@movies/domain";
+import { freshBucket } from "@movies/local-aws/test-kit";
 import { describe, expect, test, vi } from "vitest";
+import { freshTable } from "../../test-kit/fresh-table.ts";
 import { movieStore } from "../clients.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createMetrics, INGEST_METRICS } from "../observability/metrics.ts";
-import { freshBucket } from "../testing/fresh-bucket.ts";
-import { freshTable } from "../testing/fresh-table.ts";
-import { type IngestReport, reportKey } from "./ingest-report.ts";
+import { reportKey } from "../wiring.ts";
+import type { IngestReport } from "./ingest-report.ts";
 import { type IngestDeps, ingestS3Object } from "./ingest-s3-object.ts";
 import type { S3ObjectRef } from "./s3-object-ref.ts";
 

@@ -10,6 +10,7 @@ import {
 import type { Logger } from "../observability/logger.ts";
 import { INGEST_METRICS, type Metrics } from "../observability/metrics.ts";
 import type { Snapshot, SnapshotLedger } from "../store/snapshot-ledger.ts";
+import { reportKey, versionOf } from "../wiring.ts";
 import {
   type CatalogueBody,
   catalogueRecords,
@@ -21,7 +22,6 @@ import {
   ingestReport,
   NOTHING_READ,
   type RunState,
-  reportKey,
 } from "./ingest-report.ts";
 import type { S3ObjectRef } from "./s3-object-ref.ts";
 
@@ -58,7 +58,7 @@ export async function ingestS3Object(
   const snapshot: Snapshot = {
     bucket: object.bucket,
     key: object.key,
-    version: object.versionId ?? object.eTag ?? "unversioned",
+    version: versionOf(object),
     eventTime: object.eventTime,
   };
   let body: CatalogueBody | undefined;

@@ -1,8 +1,8 @@
+import { encodeEventKey } from "@movies/local-aws";
 import type { S3Event } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { encodeEventKey } from "../local/s3-local.ts";
-import { s3CreatedEvent } from "../testing/s3-created-event.ts";
+import { s3CreatedEvent } from "../../test-kit/s3-created-event.ts";
 import { csvObjectsOf, decodeS3Key } from "./s3-object-ref.ts";
 
 describe("decodeS3Key", () => {

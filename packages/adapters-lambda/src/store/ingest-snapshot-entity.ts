@@ -2,7 +2,7 @@ import { Entity } from "electrodb";
 
 /**
  * Ingest bookkeeping: the newest snapshot (S3 object) ingested from a bucket, so that a late
- * event for an older snapshot is skipped instead of rolling the catalogue back (SPEC §4.1).
+ * event for an older snapshot is skipped instead of rolling the catalogue back.
  */
 export const ingestSnapshotEntity = () =>
   new Entity({

@@ -5,7 +5,8 @@ import type { MovieInfo } from "@movies/domain";
 import { Entity } from "electrodb";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { ItemShapeError, movieInfoItems } from "./movie-info-items.ts";
+import { ItemShapeError } from "./electrodb-probes.ts";
+import { movieInfoItems } from "./movie-info-items.ts";
 import { DynamoMovieInfoRepo } from "./movie-info-repo.ts";
 import { moviesService } from "./movies-service.ts";
 
@@ -118,7 +119,10 @@ describe("the fast movie info items", () => {
         const electroPath = recordingClient();
         await moviesService(electroPath.client, TABLE).entities.movieInfo.put(infos).go();
         const fastPath = recordingClient();
-        await new DynamoMovieInfoRepo(moviesService(fastPath.client, TABLE)).putBatch(infos);
+        await new DynamoMovieInfoRepo(
+          fastPath.client,
+          moviesService(fastPath.client, TABLE),
+        ).putBatch(infos);
         expect(fastPath.bodies).toHaveLength(1);
         expect(fastPath.bodies).toEqual(electroPath.bodies);
       }),

@@ -1,5 +1,12 @@
 import type { AttributeValue, PutRequest } from "@aws-sdk/client-dynamodb";
 import type { MovieInfo } from "@movies/domain";
+import {
+  ItemShapeError,
+  type KeyTemplate,
+  keyBuilder,
+  keyTemplateOf,
+  PROBE_IDS,
+} from "./electrodb-probes.ts";
 
 /**
  * The DynamoDB items of movie infos, built without ElectroDB's per-item machinery.
@@ -27,32 +34,22 @@ const FIELDS = ["movie_id", "name", "country_of_origin", "release_date"] as cons
 // Probe values ElectroDB would never produce on its own, so each attribute can be told apart.
 const PROBES: readonly MovieInfo[] = [
   {
-    movie_id: "Probe.Id-1_A",
+    movie_id: PROBE_IDS[0],
     name: "\u0001name-1",
     country_of_origin: "\u0001country-1",
     release_date: "\u0001date-1",
   },
   {
-    movie_id: "pROBE.iD-2_b",
+    movie_id: PROBE_IDS[1],
     name: "\u0002name-2",
     country_of_origin: "\u0002country-2",
     release_date: "\u0002date-2",
   },
 ];
 
-export class ItemShapeError extends Error {
-  override readonly name = "ItemShapeError";
-}
-
 type Slot =
   | { readonly kind: "field"; readonly attribute: string; readonly field: (typeof FIELDS)[number] }
-  | {
-      readonly kind: "pk";
-      readonly attribute: string;
-      readonly prefix: string;
-      /** ElectroDB's default key casing lowercases the whole key; `casing: "none"` keeps it. */
-      readonly lower: boolean;
-    }
+  | { readonly kind: "pk"; readonly attribute: string; readonly key: KeyTemplate }
   | { readonly kind: "constant"; readonly attribute: string; readonly value: string };
 
 /** What the builder needs of the `movieInfo` entity (bound to its table): its batch put params. */
@@ -117,15 +114,8 @@ function slotOf(attribute: string, first: Probe, second: Probe): Slot {
   const field = FIELDS.find((f) => first.info[f] === a && second.info[f] === b);
   if (field !== undefined) return { kind: "field", attribute, field };
   if (a === b) return { kind: "constant", attribute, value: a };
-  for (const lower of [false, true]) {
-    const idA = lower ? first.info.movie_id.toLowerCase() : first.info.movie_id;
-    const idB = lower ? second.info.movie_id.toLowerCase() : second.info.movie_id;
-    const prefix: string = a.slice(0, a.length - idA.length);
-    // The probe ids mix letter cases, so only one of the two readings can match.
-    if (a === prefix + idA && b === prefix + idB && (!lower || prefix === prefix.toLowerCase())) {
-      return { kind: "pk", attribute, prefix, lower };
-    }
-  }
+  const key = keyTemplateOf(a, b);
+  if (key !== undefined) return { kind: "pk", attribute, key };
   throw new ItemShapeError(`attribute ${attribute} is neither a field, the key nor a constant`);
 }
 
@@ -140,10 +130,8 @@ function compile(slots: readonly Slot[]): (info: MovieInfo) => PutRequest {
       return (info) => ({ S: info[field] });
     }
     if (slot.kind === "pk") {
-      const { prefix } = slot;
-      return slot.lower
-        ? (info) => ({ S: prefix + info.movie_id.toLowerCase() })
-        : (info) => ({ S: prefix + info.movie_id });
+      const key = keyBuilder(slot.key);
+      return (info) => ({ S: key(info.movie_id) });
     }
     const value = Object.freeze({ S: slot.value });
     return () => value;

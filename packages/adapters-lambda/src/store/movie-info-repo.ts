@@ -22,10 +22,15 @@ export class DynamoMovieInfoRepo implements MovieInfoRepo {
   #query: MovieQuery | undefined;
   readonly #client: Pick<DynamoDBClient, "send">;
 
-  constructor(service: MoviesService, retry: RetryPolicy = DEFAULT_RETRY_POLICY) {
+  /** `client` is the one `service` was built with: the hot paths send their requests on it. */
+  constructor(
+    client: Pick<DynamoDBClient, "send">,
+    service: MoviesService,
+    retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {
     this.#retry = retry;
     this.#service = service;
-    this.#client = rawClientOf(service);
+    this.#client = client;
   }
 
   // The hot paths (ingest writes, the movie read of GET and PATCH) send the requests that
@@ -100,14 +105,4 @@ function lastOfEachId(infos: readonly MovieInfo[]): readonly MovieInfo[] {
   return byId.size === infos.length && infos.length <= BATCH_WRITE_LIMIT
     ? infos
     : [...byId.values()];
-}
-
-/** The DynamoDB client the service was built with (ElectroDB keeps it behind its wrapper). */
-function rawClientOf(service: MoviesService): Pick<DynamoDBClient, "send"> {
-  const wrapper = service.entities.movieInfo.client as { client?: unknown } | undefined;
-  const client = wrapper?.client as Partial<DynamoDBClient> | undefined;
-  if (typeof client?.send !== "function") {
-    throw new TypeError("the movies service has no DynamoDB client to write with");
-  }
-  return client as Pick<DynamoDBClient, "send">;
 }

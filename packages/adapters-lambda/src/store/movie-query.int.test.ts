@@ -2,7 +2,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { MovieInfo, RatingChanges, StoredMovie } from "@movies/domain";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { freshTable } from "../testing/fresh-table.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
 import { DynamoMovieInfoRepo } from "./movie-info-repo.ts";
 import { movieQuery } from "./movie-query.ts";
 import { moviesService } from "./movies-service.ts";
@@ -17,7 +17,7 @@ import { DynamoRatingRepo } from "./rating-repo.ts";
 const { client, tableName } = await freshTable();
 const service = moviesService(client, tableName);
 const query = movieQuery(service);
-const infos = new DynamoMovieInfoRepo(service);
+const infos = new DynamoMovieInfoRepo(client, service);
 const ratings = new DynamoRatingRepo(service, infos);
 
 const ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.".split("");

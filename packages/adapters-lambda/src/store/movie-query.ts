@@ -1,6 +1,6 @@
 import type { AttributeValue, QueryCommandInput } from "@aws-sdk/client-dynamodb";
 import type { MovieInfo, StoredMovie } from "@movies/domain";
-import { ItemShapeError } from "./movie-info-items.ts";
+import { ItemShapeError, keyBuilder, keyTemplateOf, PROBE_IDS } from "./electrodb-probes.ts";
 
 /**
  * The one Query that reads a movie (its partition: info and rating), without ElectroDB's
@@ -31,8 +31,6 @@ export interface MovieServiceLike {
     };
   };
 }
-
-const PROBE_IDS = ["Probe.Id-1_A", "pROBE.iD-2_b"] as const;
 
 interface QueryParams {
   readonly ExpressionAttributeValues?: Record<string, unknown>;
@@ -119,14 +117,11 @@ function keyTemplate(a: unknown, b: unknown): (movieId: string) => string {
   if (typeof a !== "string" || typeof b !== "string") {
     throw new ItemShapeError("the movie query's key value is not a string");
   }
-  for (const lower of [false, true]) {
-    const [idA, idB] = PROBE_IDS.map((id) => (lower ? id.toLowerCase() : id));
-    const prefix: string = a.slice(0, a.length - (idA as string).length);
-    if (a === prefix + idA && b === prefix + idB && (!lower || prefix === prefix.toLowerCase())) {
-      return lower ? (id) => prefix + id.toLowerCase() : (id) => prefix + id;
-    }
+  const template = keyTemplateOf(a, b);
+  if (template === undefined) {
+    throw new ItemShapeError("the movie query's key value is not a prefix and the movie id");
   }
-  throw new ItemShapeError("the movie query's key value is not a prefix and the movie id");
+  return keyBuilder(template);
 }
 
 function firstItem(params: unknown): Record<string, unknown> {

@@ -15,7 +15,7 @@ export const movieRatingEntity = () =>
     indexes: {
       byMovie: {
         collection: "movie",
-        // Movie ids are case-sensitive (SPEC §2): ElectroDB lowercases keys unless told not to,
+        // Movie ids are case-sensitive: ElectroDB lowercases keys unless told not to,
         // which made "Mv1" and "mv1" one item (and a batch holding both a DynamoDB error).
         pk: { field: "pk", composite: ["movie_id"], casing: "none" },
         sk: { field: "sk", composite: [] },

@@ -6,9 +6,9 @@ import {
   UnwrittenItemsError,
 } from "@movies/domain";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { injectBatchWriteFaults } from "../../test-kit/dynamodb-fault-injection.ts";
+import { freshTable } from "../../test-kit/fresh-table.ts";
 import { movieStore } from "../clients.ts";
-import { injectBatchWriteFaults } from "../testing/dynamodb-fault-injection.ts";
-import { freshTable } from "../testing/fresh-table.ts";
 import { DynamoMovieInfoRepo } from "./movie-info-repo.ts";
 import { moviesService } from "./movies-service.ts";
 import { DynamoRatingRepo } from "./rating-repo.ts";
@@ -24,7 +24,7 @@ const fastRetry: RetryPolicy = {
     delays.push(ms);
   },
 };
-const infos = new DynamoMovieInfoRepo(service, fastRetry);
+const infos = new DynamoMovieInfoRepo(client, service, fastRetry);
 const ratings = new DynamoRatingRepo(service, infos, fastRetry);
 
 const info = (movie_id: string, name = `Movie ${movie_id}`): MovieInfo => ({
@@ -81,7 +81,7 @@ describe("movie infos", () => {
     expect((await infos.findMovie("twice"))?.info.name).toBe("Second");
   });
 
-  test("ids that differ only in letter case are different movies (SPEC §2), also in one batch", async () => {
+  test("ids that differ only in letter case are different movies, also in one batch", async () => {
     // Found by the fault-injection ingest tests: keys were lowercased, so "Case-1" and "case-1"
     // shared one item, and a batch holding both was refused by DynamoDB as duplicate keys.
     await infos.putBatch([info("Case-1", "Upper"), info("case-1", "Lower")]);
@@ -243,7 +243,11 @@ describe("batch write retries (faults injected by a test middleware)", () => {
   });
 
   test("a non-retryable failure becomes a StorageError at once, nothing AWS-shaped", async () => {
-    const missing = new DynamoMovieInfoRepo(moviesService(client, "no-such-table"), fastRetry);
+    const missing = new DynamoMovieInfoRepo(
+      client,
+      moviesService(client, "no-such-table"),
+      fastRetry,
+    );
     const error = await missing.putBatch([info("x")]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toBe("writing movie infos failed: ResourceNotFoundException");

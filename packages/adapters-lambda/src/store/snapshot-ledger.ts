@@ -11,7 +11,7 @@ export interface Snapshot {
   readonly eventTime: string;
 }
 
-/** Remembers the newest snapshot ingested per bucket (SPEC §4.1 "Order"). */
+/** Remembers the newest snapshot ingested per bucket, so an older one never rolls the catalogue back. */
 export class SnapshotLedger {
   readonly #service: MoviesService;
 

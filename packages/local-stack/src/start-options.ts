@@ -1,0 +1,119 @@
+import { parseArgs } from "node:util";
+import type { DynamoDbLocalVia } from "@movies/local-aws";
+import { LOCAL_PORTS, localPort, withoutSeparator } from "@movies/local-aws/settings";
+
+/** Every flag the start command takes; its help and the README name each one. */
+export const START_OPTIONS = {
+  "http-port": { type: "string" },
+  "s3-port": { type: "string" },
+  "dynamodb-port": { type: "string" },
+  "no-seed": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** Every environment variable the start command reads. */
+export const START_VARIABLES = [
+  LOCAL_PORTS.http.variable,
+  LOCAL_PORTS.s3.variable,
+  LOCAL_PORTS.dynamodb.variable,
+  "MOVIES_DYNAMODB_ENDPOINT",
+  "MOVIES_DYNAMODB_LOCAL_IMAGE",
+  "MOVIES_TABLE",
+] as const;
+
+const { http, s3, dynamodb } = LOCAL_PORTS;
+
+export const START_HELP = `Usage: pnpm start [--http-port N] [--s3-port N] [--dynamodb-port N] [--no-seed]
+       pnpm start -- --help
+
+Starts the Movies local stack: DynamoDB Local, an S3 server (versioned, like the deployed
+bucket) whose .csv and .csv.gz uploads are ingested, and the HTTP API.
+
+  ${http.flag} N      HTTP API port (or ${http.variable}; default ${http.fallback})
+  ${s3.flag} N        S3 port (or ${s3.variable}; default ${s3.fallback})
+  ${dynamodb.flag} N  DynamoDB Local port (or ${dynamodb.variable}; default ${dynamodb.fallback})
+                     0 picks a free port; a flag wins over its variable.
+  --no-seed          do not load the seed's movies at start
+  -h, --help         this help
+
+Environment:
+  MOVIES_DYNAMODB_ENDPOINT     use a running DynamoDB instead of starting DynamoDB Local
+  MOVIES_DYNAMODB_LOCAL_IMAGE  the DynamoDB Local image when Docker runs it
+                               (default amazon/dynamodb-local:latest)
+  MOVIES_TABLE                 the table name (default movies)`;
+
+export interface StartOptions {
+  readonly help: boolean;
+  readonly seed: boolean;
+  readonly httpPort: number;
+  readonly s3Port: number;
+  readonly dynamoDbPort: number;
+}
+
+/** Reads the flags and variables; a bad value is reported under the name the user set. */
+export function parseStartOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): StartOptions {
+  const { values } = parseArgs({ args: withoutSeparator(argv), options: START_OPTIONS });
+  return {
+    help: values.help,
+    seed: !values["no-seed"],
+    httpPort: localPort("http", values["http-port"], env),
+    s3Port: localPort("s3", values["s3-port"], env),
+    dynamoDbPort: localPort("dynamodb", values["dynamodb-port"], env),
+  };
+}
+
+/** How the seed's load went: its movies are in the table, or why they are not. */
+export type SeedOutcome =
+  | { readonly loaded: true; readonly written: number }
+  | { readonly loaded: false; readonly reason: string };
+
+const RUNS_ON: Record<DynamoDbLocalVia, string> = {
+  java: "DynamoDB Local on Java",
+  docker: "DynamoDB Local in Docker",
+  env: "from MOVIES_DYNAMODB_ENDPOINT",
+};
+
+function seedLine(seed: SeedOutcome | undefined): string {
+  if (seed === undefined) return "";
+  if (seed.loaded) {
+    return `\n  Loaded the seed's ${seed.written} movies through the S3 path.\n`;
+  }
+  return (
+    `\n  The seed's movies could NOT be loaded: ${seed.reason}\n` +
+    "  The stack is up and serves what the table holds; upload a CSV to load movies.\n"
+  );
+}
+
+/** What the start command prints once the stack is up: what runs where, and what to paste. */
+export function startupMessage(facts: {
+  readonly seconds: string;
+  readonly httpUrl: string;
+  readonly s3Endpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly dynamoDbVia: DynamoDbLocalVia;
+  readonly bucket: string;
+  readonly tableName: string;
+  readonly seed: SeedOutcome | undefined;
+}): string {
+  const { httpUrl, s3Endpoint, bucket } = facts;
+  return `
+Movies local stack is up (${facts.seconds} s).
+
+  HTTP API  ${httpUrl}          GET and PATCH /movies/{movie_id}
+  S3        ${s3Endpoint}          bucket ${bucket} (versioned): each .csv upload is ingested
+  DynamoDB  ${facts.dynamoDbEndpoint}          table ${facts.tableName} (${RUNS_ON[facts.dynamoDbVia]})
+${seedLine(facts.seed)}
+Try it (from another terminal):
+
+  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
+  aws s3 cp packages/local-stack/seed/movie-infos.csv s3://${bucket} --endpoint-url ${s3Endpoint}
+  curl --request PATCH --url ${httpUrl}/movies/mv1 \\
+    --header 'content-type: application/json' \\
+    --data '{"movie_id": "mv1", "rotten_tomatoes_rating": 98, "imdb_rating": 43}'
+  curl --request GET --url ${httpUrl}/movies/mv1
+
+Press Ctrl-C to stop.`;
+}
