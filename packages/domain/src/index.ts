@@ -1,3 +1,10 @@
+export {
+  CSV_COLUMNS,
+  type CsvColumnOrder,
+  isBlankRecord,
+  movieInfoFromCsvFields,
+  readHeader,
+} from "./csv-movie-info-row.ts";
 export * from "./errors.ts";
 export { type GetMovieDeps, getMovie } from "./get-movie.ts";
 export {
@@ -14,4 +21,5 @@ export { validateMovieInfo } from "./movie-info-rules.ts";
 export type * from "./ports.ts";
 export { type RateMovieDeps, rateMovie } from "./rate-movie.ts";
 export { parseRatingChanges } from "./rating-changes.ts";
+export { createSeenMovieIds, type SeenMovieIds } from "./seen-movie-ids.ts";
 export { toMovie } from "./to-movie.ts";

@@ -1,0 +1,151 @@
+import {
+  CSV_COLUMNS,
+  type CsvColumnOrder,
+  createSeenMovieIds,
+  InvalidHeaderError,
+  isBlankRecord,
+  movieInfoFromCsvFields,
+  readHeader,
+} from "@movies/domain";
+import type { CatalogueEncoding } from "../catalogue-text.ts";
+import type { CsvDelimiter } from "../csv-delimiter.ts";
+import { type CsvFormat, csvRecords, MAX_RECORD_LENGTH } from "../csv-records.ts";
+import type { ChunkRef } from "./fan-out-layout.ts";
+import { LineStarts } from "./line-starts.ts";
+
+export interface ChunkingOptions {
+  /** Data rows a chunk holds at least (but the last); default 200,000. */
+  readonly targetRows?: number;
+  /** Chunks at most: chunks grow past `targetRows` to keep the state machine's payload small. */
+  readonly maxChunks?: number;
+  /** The size of the object, to spread chunks when `maxChunks` binds. */
+  readonly size?: number;
+  /** The reader's record limit; the ingest's default unless a test lowers it. */
+  readonly maxRecordLength?: number;
+}
+
+export interface ChunkPlan {
+  readonly encoding: CatalogueEncoding;
+  readonly delimiter: CsvDelimiter;
+  readonly columnOrder: CsvColumnOrder;
+  readonly chunks: readonly ChunkRef[];
+  readonly chunkRows: readonly number[];
+  /** Id → chunk of its last valid row, for every id with several valid rows. */
+  readonly superseded: ReadonlyMap<string, number>;
+  readonly size: number;
+}
+
+export const TARGET_CHUNK_ROWS = 200_000;
+/** About 80 bytes each in the payload: 1000 chunks stay under a third of the 256 KB limit. */
+export const MAX_CHUNKS = 1000;
+
+/** The object cannot be split (its bytes are compressed); why, for the report. */
+export class NotSplittableError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "NotSplittableError";
+  }
+}
+
+/**
+ * Reads a catalogue file once, with the reader the ingest uses, and cuts it into chunks at
+ * records the reader starts: each chunk, read on its own from its first byte with the file's
+ * dialect, gives exactly the records the whole-file reading gives for its lines.
+ *
+ * A cut is never placed soon after a damaged record: how the reader resolves one (a quote never
+ * closed reads on up to the next quote, or up to the record limit) depends on the text after it,
+ * which a chunk that ends early would not see. Eight times the record limit, in bytes, covers
+ * that read-ahead in any encoding.
+ *
+ * Memory: the reader's read-ahead, the compact set of ids seen, and the ids seen in several
+ * chunks (none for a catalogue of distinct ids).
+ *
+ * Rejects with `InvalidHeaderError` as the ingest would (a first row that looks like a header but
+ * does not name the columns), and with `NotSplittableError` for a gzip object.
+ */
+export async function planChunks(
+  bytes: AsyncIterable<Uint8Array>,
+  options: ChunkingOptions = {},
+): Promise<ChunkPlan> {
+  const targetRows = options.targetRows ?? TARGET_CHUNK_ROWS;
+  const maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
+  const minBytes = Math.ceil((options.size ?? 0) / (options.maxChunks ?? MAX_CHUNKS));
+  const margin = 8 * maxRecordLength;
+  const lines = new LineStarts();
+  let size = 0;
+  async function* scanned(): AsyncGenerator<Uint8Array, void, undefined> {
+    for await (const chunk of bytes) {
+      if (size === 0 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
+        throw new NotSplittableError(
+          "a gzip object cannot be split into chunks (it can only be read from its start); upload it uncompressed to ingest it in parallel",
+        );
+      }
+      lines.scan(chunk);
+      size += chunk.length;
+      yield chunk;
+    }
+  }
+  const format: CsvFormat = { encoding: null, delimiter: null };
+  const seen = createSeenMovieIds();
+  const superseded = new Map<string, number>();
+  const starts: { byte: number; line: number }[] = [{ byte: 0, line: 1 }];
+  const chunkRows: number[] = [0];
+  let rows = 0;
+  let sawData = false;
+  let order: CsvColumnOrder = [0, 1, 2, 3];
+  let damagedAt = -Infinity;
+  for await (const record of csvRecords(scanned(), { format, maxRecordLength })) {
+    lines.release(record.line);
+    const start = lines.offsetOf(record.line);
+    const chunkStart = starts[starts.length - 1] as { byte: number };
+    if (rows >= targetRows && start - chunkStart.byte >= minBytes && start - damagedAt > margin) {
+      starts.push({ byte: start, line: record.line });
+      chunkRows.push(0);
+      rows = 0;
+    }
+    const chunk = starts.length - 1;
+    if (record.rejected !== undefined) {
+      sawData = true;
+      damagedAt = start;
+      rows++;
+      chunkRows[chunk] = (chunkRows[chunk] as number) + 1;
+      continue;
+    }
+    if (isBlankRecord(record.fields)) continue;
+    if (!sawData) {
+      sawData = true;
+      const header = readHeader(record.fields);
+      if (header !== undefined && "problems" in header) {
+        throw new InvalidHeaderError(record.line, CSV_COLUMNS, header.problems);
+      }
+      if (header !== undefined) {
+        order = header.order;
+        continue;
+      }
+    }
+    rows++;
+    chunkRows[chunk] = (chunkRows[chunk] as number) + 1;
+    const info = movieInfoFromCsvFields(record.fields, order);
+    if (typeof info === "string") continue;
+    if (!seen.add(info.movie_id)) superseded.set(info.movie_id, chunk);
+  }
+  // Ids whose last row is in the first chunk supersede nothing.
+  for (const [id, chunk] of superseded) if (chunk === 0) superseded.delete(id);
+  const chunks = starts.map(
+    ({ byte, line }, index): ChunkRef => ({
+      index,
+      first_byte: byte,
+      last_byte: (starts[index + 1]?.byte ?? size) - 1,
+      first_line: line,
+    }),
+  );
+  return {
+    encoding: format.encoding ?? "utf-8",
+    delimiter: format.delimiter ?? ",",
+    columnOrder: order,
+    chunks,
+    chunkRows,
+    superseded,
+    size,
+  };
+}
