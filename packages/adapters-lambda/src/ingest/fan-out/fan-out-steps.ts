@@ -170,22 +170,38 @@ export async function ingestChunk(
   await putJson(deps.s3, object.bucket, chunkResultKey(object, chunk.index), result);
   // Progress for people watching; the finish step writes the exact counts.
   try {
-    const done = await doneChunks(deps.s3, object);
-    await writeReport(deps, object, {
-      startedAt: new Date(plan.started_at),
-      attempt: plan.attempt,
-      status: "running",
-      plan,
-      done: done.length,
-      summary: {
-        ...NOTHING_READ,
-        rowsRead: done.reduce((rows, index) => rows + (plan.chunk_rows[index] ?? 0), 0),
-      },
-    });
+    await reportProgress(deps, object, plan);
   } catch (error) {
     deps.logger.warn("writing the running report failed", error as Error);
   }
   return { index: chunk.index, rows_read: summary.rowsRead };
+}
+
+/**
+ * A `running` report with the chunks done so far, unless the run already ended: a chunk still in
+ * flight when the execution failed (Step Functions stops the map, not a running invocation) must
+ * not turn the `failed` report back into `running`. The write is conditional on the report read,
+ * so a final report written in between wins too.
+ */
+async function reportProgress(deps: FanOutDeps, object: S3ObjectRef, plan: FanOutPlan) {
+  const current = await deps.s3.send(
+    new GetObjectCommand({ Bucket: object.bucket, Key: reportKey(object) }),
+  );
+  const shown = JSON.parse((await current.Body?.transformToString()) ?? "") as IngestReport;
+  if (shown.status !== "running" || shown.attempt !== plan.attempt) return;
+  const done = await doneChunks(deps.s3, object);
+  const report = buildReport(deps, object, {
+    startedAt: new Date(plan.started_at),
+    attempt: plan.attempt,
+    status: "running",
+    plan,
+    done: done.length,
+    summary: {
+      ...NOTHING_READ,
+      rowsRead: done.reduce((rows, index) => rows + (plan.chunk_rows[index] ?? 0), 0),
+    },
+  });
+  await putJson(deps.s3, object.bucket, reportKey(object), report, current.ETag);
 }
 
 /**

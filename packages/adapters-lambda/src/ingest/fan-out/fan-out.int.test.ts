@@ -105,7 +105,9 @@ describe("a catalogue above the threshold", () => {
     // FAULT INJECTION: the fourth chunk's first run fails (a Lambda crash, say); Step Functions
     // retries that chunk alone.
     const runs = new Map<number, number>();
+    let beforeFinish: IngestReport | undefined;
     const invoke = async (event: FanOutEvent) => {
+      if (event.step === "finish") beforeFinish = await report(object);
       if (event.step === "chunk") {
         const run = (runs.get(event.chunk.index) ?? 0) + 1;
         runs.set(event.chunk.index, run);
@@ -140,6 +142,15 @@ describe("a catalogue above the threshold", () => {
     expect(cutAfterMultiLine).toBe(true);
     expect([...runs.values()].reduce((a, b) => a + b, 0)).toBe(plan.chunks.length + 1);
     expect(runs.get(3)).toBe(2);
+
+    // While it ran, the report said so, with the chunks and rows done.
+    expect(beforeFinish).toMatchObject({
+      status: "running",
+      chunks_total: plan.chunks.length,
+      chunks_done: plan.chunks.length,
+      rows_read: FILE.rowsRead,
+      finished_at: null,
+    });
 
     expect(await stored()).toEqual(FILE.expected);
     const final = await report(object);

@@ -11,6 +11,8 @@ export async function putJson(
   bucket: string,
   key: string,
   value: unknown,
+  /** Writes only over the object with this ETag (S3 conditional write), if given. */
+  ifMatch?: string,
 ): Promise<void> {
   await s3.send(
     new PutObjectCommand({
@@ -18,6 +20,7 @@ export async function putJson(
       Key: key,
       Body: JSON.stringify(value),
       ContentType: "application/json",
+      ...(ifMatch !== undefined && { IfMatch: ifMatch }),
     }),
   );
 }
