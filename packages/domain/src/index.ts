@@ -1,10 +1,4 @@
-export {
-  CSV_COLUMNS,
-  type CsvColumnOrder,
-  isBlankRecord,
-  movieInfoFromCsvFields,
-  readHeader,
-} from "./csv-movie-info-row.ts";
+export type { CsvColumnOrder } from "./csv-movie-info-row.ts";
 export * from "./errors.ts";
 export { type GetMovieDeps, getMovie } from "./get-movie.ts";
 export {
@@ -15,11 +9,11 @@ export {
   MAX_BATCH_SIZE,
   type RejectedRow,
 } from "./ingest-movie-infos.ts";
+export { createLastRowsByChunk, type LastRowsByChunk } from "./last-rows-by-chunk.ts";
 export type * from "./movie.ts";
 export { isMovieId, parseMovieId } from "./movie-id.ts";
 export { validateMovieInfo } from "./movie-info-rules.ts";
 export type * from "./ports.ts";
 export { type RateMovieDeps, rateMovie } from "./rate-movie.ts";
 export { parseRatingChanges } from "./rating-changes.ts";
-export { createSeenMovieIds, type SeenMovieIds } from "./seen-movie-ids.ts";
 export { toMovie } from "./to-movie.ts";

@@ -1,12 +1,4 @@
-import {
-  CSV_COLUMNS,
-  type CsvColumnOrder,
-  createSeenMovieIds,
-  InvalidHeaderError,
-  isBlankRecord,
-  movieInfoFromCsvFields,
-  readHeader,
-} from "@movies/domain";
+import { type CsvColumnOrder, createLastRowsByChunk } from "@movies/domain";
 import type { CatalogueEncoding } from "../catalogue-text.ts";
 import type { CsvDelimiter } from "../csv-delimiter.ts";
 import { type CsvFormat, csvRecords, MAX_RECORD_LENGTH } from "../csv-records.ts";
@@ -57,8 +49,8 @@ export class NotSplittableError extends Error {
  * which a chunk that ends early would not see. Eight times the record limit, in bytes, covers
  * that read-ahead in any encoding.
  *
- * Memory: the reader's read-ahead, the compact set of ids seen, and the ids seen in several
- * chunks (none for a catalogue of distinct ids).
+ * Memory: the reader's read-ahead, and what `createLastRowsByChunk` keeps: the compact set of
+ * ids seen, and the ids seen more than once (none for a catalogue of distinct ids).
  *
  * Rejects with `InvalidHeaderError` as the ingest would (a first row that looks like a header but
  * does not name the columns), and with `NotSplittableError` for a gzip object.
@@ -86,13 +78,10 @@ export async function planChunks(
     }
   }
   const format: CsvFormat = { encoding: null, delimiter: null };
-  const seen = createSeenMovieIds();
-  const superseded = new Map<string, number>();
+  const rowsByChunk = createLastRowsByChunk();
   const starts: { byte: number; line: number }[] = [{ byte: 0, line: 1 }];
   const chunkRows: number[] = [0];
   let rows = 0;
-  let sawData = false;
-  let order: CsvColumnOrder = [0, 1, 2, 3];
   let damagedAt = -Infinity;
   for await (const record of csvRecords(scanned(), { format, maxRecordLength })) {
     lines.release(record.line);
@@ -104,33 +93,11 @@ export async function planChunks(
       rows = 0;
     }
     const chunk = starts.length - 1;
-    if (record.rejected !== undefined) {
-      sawData = true;
-      damagedAt = start;
-      rows++;
-      chunkRows[chunk] = (chunkRows[chunk] as number) + 1;
-      continue;
-    }
-    if (isBlankRecord(record.fields)) continue;
-    if (!sawData) {
-      sawData = true;
-      const header = readHeader(record.fields);
-      if (header !== undefined && "problems" in header) {
-        throw new InvalidHeaderError(record.line, CSV_COLUMNS, header.problems);
-      }
-      if (header !== undefined) {
-        order = header.order;
-        continue;
-      }
-    }
+    if (record.rejected !== undefined) damagedAt = start;
+    if (rowsByChunk.take(record, chunk) !== "row") continue;
     rows++;
     chunkRows[chunk] = (chunkRows[chunk] as number) + 1;
-    const info = movieInfoFromCsvFields(record.fields, order);
-    if (typeof info === "string") continue;
-    if (!seen.add(info.movie_id)) superseded.set(info.movie_id, chunk);
   }
-  // Ids whose last row is in the first chunk supersede nothing.
-  for (const [id, chunk] of superseded) if (chunk === 0) superseded.delete(id);
   const chunks = starts.map(
     ({ byte, line }, index): ChunkRef => ({
       index,
@@ -142,10 +109,10 @@ export async function planChunks(
   return {
     encoding: format.encoding ?? "utf-8",
     delimiter: format.delimiter ?? ",",
-    columnOrder: order,
+    columnOrder: rowsByChunk.columnOrder,
     chunks,
     chunkRows,
-    superseded,
+    superseded: rowsByChunk.superseded(),
     size,
   };
 }
