@@ -49,6 +49,12 @@ export interface CsvRecordsOptions {
    * encoding and byte offset, and the line its first record starts on (for a fanned-out chunk).
    */
   readonly part?: TextPart & { readonly firstLine: number };
+  /**
+   * Receives the last line that the rejection of a damaged record so far depended on (a quote
+   * never closed reads on to the next quote): reading the file from any later record start gives
+   * the same records as reading it whole.
+   */
+  readonly reach?: { line: number };
 }
 
 export type CsvSource = Readable | AsyncIterable<Uint8Array | string>;
@@ -82,7 +88,16 @@ export async function* csvRecords(
     format.delimiter = delimiter;
     format.encoding = text.encoding();
     const line = options.part?.firstLine ?? 1;
-    const run: Run = { line, delimiter, maxRecordLength, feed, format, encoding: text.encoding };
+    const reach = options.reach ?? { line: 0 };
+    const run: Run = {
+      line,
+      delimiter,
+      maxRecordLength,
+      feed,
+      format,
+      encoding: text.encoding,
+      reach,
+    };
     while (yield* parseRun(run)) {
       // A fresh parser per run: fast-csv's stream cannot go on after a parse error.
     }
@@ -99,6 +114,7 @@ interface Run {
   readonly feed: Feed;
   readonly format: CsvFormat;
   readonly encoding: () => CatalogueEncoding | null;
+  readonly reach: { line: number };
 }
 
 /**
@@ -200,6 +216,7 @@ async function* parseRun(run: Run): AsyncGenerator<CsvRecord, boolean, undefined
  */
 function rejectFirstLine(run: Run, text: string, reason: string, atEnd: boolean): CsvRecord {
   const line = run.line;
+  run.reach.line = Math.max(run.reach.line, line + lineBreaksIn([text]));
   const end = lineEnd(text);
   run.feed.consumeMarks(end === -1 ? text : text.slice(0, end));
   if (end === -1) {

@@ -65,8 +65,7 @@ export function fanOutCatalogue(options: FanOutCatalogueOptions): FanOutCatalogu
   let duplicates = 0;
   let blankRows = 0;
   let rowsRead = 0;
-  // A quote never closed reads on to the next quote: the row after it always opens one.
-  let quoteNext = false;
+  let quoteIn = 0;
   if (header)
     push(`Release_Date${delimiter} Movie_ID ${delimiter}Name${delimiter}COUNTRY_OF_ORIGIN\n`);
   for (let i = 0; i < options.rows; i++) {
@@ -88,7 +87,7 @@ export function fanOutCatalogue(options: FanOutCatalogueOptions): FanOutCatalogu
         ? [info.release_date, info.movie_id, name, info.country_of_origin]
         : [info.movie_id, name, info.country_of_origin, info.release_date];
     const end = i < options.rows - 1 || random() < 0.5 ? pick(BREAKS.slice(0, 2)) : "";
-    if (damage && !quoteNext) {
+    if (damage && quoteIn === 0) {
       rejectedLines.push(first);
       const kinds = ["stray", "after", "never"];
       // Only where a byte-order mark decided the encoding: in a file without one, a first byte
@@ -109,14 +108,18 @@ export function fanOutCatalogue(options: FanOutCatalogueOptions): FanOutCatalogu
           : kind === "after"
             ? `${quote(info.name)}x`
             : `"${info.name}`;
-      quoteNext = kind === "never";
+      // A quote never closed reads on to the next quote, which one of the next three rows opens
+      // (so that the damage ends well within the record limit of the tests, 256 characters).
+      if (kind === "never") quoteIn = 1 + Math.floor(random() * 3);
       push(row(name).join(delimiter) + (end || "\n"));
       continue;
     }
     const multi = random() < (options.multiLine ?? 0.05);
     const name = multi ? `${info.name}${pick(BREAKS)}(part two)` : info.name;
-    const quoted = quoteNext || multi || /[",;\t]/.test(name) || random() < 0.2;
-    quoteNext = false;
+    const forced = quoteIn === 1;
+    const optional = quoteIn === 0 && random() < 0.2;
+    if (quoteIn > 0) quoteIn--;
+    const quoted = forced || optional || multi || /[",;\t]/.test(name);
     if (multi) multiLineRecords.push(first);
     push(row(quoted ? quote(name) : name).join(delimiter) + end);
     const stored = { ...info, name };

@@ -44,10 +44,9 @@ export class NotSplittableError extends Error {
  * records the reader starts: each chunk, read on its own from its first byte with the file's
  * dialect, gives exactly the records the whole-file reading gives for its lines.
  *
- * A cut is never placed soon after a damaged record: how the reader resolves one (a quote never
- * closed reads on up to the next quote, or up to the record limit) depends on the text after it,
- * which a chunk that ends early would not see. Eight times the record limit, in bytes, covers
- * that read-ahead in any encoding.
+ * A cut is never placed within the text a damaged record's rejection depended on (a quote never
+ * closed reads on up to the next quote, or up to the record limit): a chunk that ended there
+ * would see less of it, and could resolve the damage differently.
  *
  * Memory: the reader's read-ahead, and what `createLastRowsByChunk` keeps: the compact set of
  * ids seen, and the ids seen more than once (none for a catalogue of distinct ids).
@@ -62,7 +61,6 @@ export async function planChunks(
   const targetRows = options.targetRows ?? TARGET_CHUNK_ROWS;
   const maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
   const minBytes = Math.ceil((options.size ?? 0) / (options.maxChunks ?? MAX_CHUNKS));
-  const margin = 8 * maxRecordLength;
   const lines = new LineStarts();
   let size = 0;
   async function* scanned(): AsyncGenerator<Uint8Array, void, undefined> {
@@ -82,18 +80,18 @@ export async function planChunks(
   const starts: { byte: number; line: number }[] = [{ byte: 0, line: 1 }];
   const chunkRows: number[] = [0];
   let rows = 0;
-  let damagedAt = -Infinity;
-  for await (const record of csvRecords(scanned(), { format, maxRecordLength })) {
+  const reach = { line: 0 };
+  for await (const record of csvRecords(scanned(), { format, maxRecordLength, reach })) {
     lines.release(record.line);
     const start = lines.offsetOf(record.line);
     const chunkStart = starts[starts.length - 1] as { byte: number };
-    if (rows >= targetRows && start - chunkStart.byte >= minBytes && start - damagedAt > margin) {
+    // One line more than the reader's reach: its last line may end in a CR whose LF is next.
+    if (rows >= targetRows && start - chunkStart.byte >= minBytes && record.line > reach.line + 1) {
       starts.push({ byte: start, line: record.line });
       chunkRows.push(0);
       rows = 0;
     }
     const chunk = starts.length - 1;
-    if (record.rejected !== undefined) damagedAt = start;
     if (rowsByChunk.take(record, chunk) !== "row") continue;
     rows++;
     chunkRows[chunk] = (chunkRows[chunk] as number) + 1;
