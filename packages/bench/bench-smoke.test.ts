@@ -18,6 +18,9 @@ const KEYS = [
   "warm_patch_vs_raw_p50",
   "warm_patch_vs_raw_p99",
   "http_get_rps",
+  "plan_mb_per_s",
+  "plan_rss_mb_12m_ids",
+  "chunk_cpu_us_per_row",
 ];
 
 test("the benchmark runs end to end in its smoke mode and prints every figure", async () => {

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--json] [--smoke] [--only=ingest,cpu,rss,imports,api,http] [--profile]`
+ * `pnpm bench [--json] [--smoke] [--only=ingest,cpu,rss,imports,api,http,fan-out] [--profile]`
  *
  * Measures every hot path against its baseline (docs/performance.md says what each figure
  * means, how it is taken, and the latest results). Prints a table; with --json, one JSON object
@@ -14,13 +14,14 @@ import { round } from "./lib.ts";
 import { measureHttpGet, measureWarmApi } from "./measure-api.ts";
 import { buildBundles, measureImports, measureSourceMapCost } from "./measure-bundles.ts";
 import { measureCpu } from "./measure-cpu.ts";
+import { measureFanOut } from "./measure-fan-out.ts";
 import { measureIngestVsRaw } from "./measure-ingest.ts";
 import { measureRss } from "./measure-rss.ts";
 import { newestProfile, summarizeProfile } from "./profile.ts";
 import { startBenchServices } from "./services.ts";
 import type { CpuStage } from "./worker.ts";
 
-const MEASUREMENTS = ["ingest", "cpu", "rss", "imports", "api", "http"] as const;
+const MEASUREMENTS = ["ingest", "cpu", "rss", "imports", "api", "http", "fan-out"] as const;
 type Measurement = (typeof MEASUREMENTS)[number];
 
 const MB = 1024 * 1024;
@@ -42,6 +43,7 @@ const SIZES = {
     apiWarmup: 200,
     httpSeconds: 5,
     httpWarmup: 1,
+    fanOut: { planBytes: 100 * MB, rssRows: 12_000_000, chunkRows: 400_000, repeats: 3 },
   },
   smoke: {
     ingestRows: 2_000,
@@ -58,6 +60,7 @@ const SIZES = {
     apiWarmup: 2,
     httpSeconds: 0.5,
     httpWarmup: 0.1,
+    fanOut: { planBytes: 200_000, rssRows: 2_000, chunkRows: 2_000, repeats: 1 },
   },
 };
 
@@ -71,6 +74,9 @@ const TARGETS: Readonly<Record<string, { readonly op: "<=" | ">="; readonly valu
   warm_get_vs_raw_p99: { op: "<=", value: 1.2 },
   warm_patch_vs_raw_p50: { op: "<=", value: 1.2 },
   warm_patch_vs_raw_p99: { op: "<=", value: 1.2 },
+  plan_mb_per_s: { op: ">=", value: 50 },
+  plan_rss_mb_12m_ids: { op: "<=", value: 1024 },
+  chunk_cpu_us_per_row: { op: "<=", value: 15 },
 };
 const IMPORT_TARGET = { op: "<=" as const, value: 1.2 };
 
@@ -203,6 +209,9 @@ async function main(): Promise<void> {
           warmupSeconds: sizes.httpWarmup,
         }),
       );
+    });
+    await step("fan-out", async () => {
+      Object.assign(figures, await measureFanOut(services, sizes.fanOut));
     });
     if (Object.keys(profiles).length > 0) details["profiles"] = profiles;
   } finally {

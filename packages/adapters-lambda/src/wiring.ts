@@ -68,6 +68,13 @@ export function reportKey(object: ObjectVersion): string {
 }
 
 /**
+ * Where a fanned-out ingest keeps its working state (its plan, and each chunk's result): apart
+ * from `reports/`, which holds only what people read. Its keys end in `.json`, so nothing under
+ * it ever ingests.
+ */
+export const FAN_OUT_PREFIX = "fan-out/";
+
+/**
  * Runs of one ingest event in all: Lambda's first try and its retries of a failed run (the
  * Terraform's maximum_retry_attempts is this minus 1; the local stack retries as many times).
  */

@@ -12,6 +12,7 @@ describe("the package's public surface", () => {
       "StorageError",
       "UnwrittenItemsError",
       "ValidationError",
+      "createLastRowsByChunk",
       "getMovie",
       "ingestMovieInfos",
       "isMovieId",

@@ -1,3 +1,4 @@
+export type { CsvColumnOrder } from "./csv-movie-info-row.ts";
 export * from "./errors.ts";
 export { type GetMovieDeps, getMovie } from "./get-movie.ts";
 export {
@@ -7,6 +8,7 @@ export {
   MAX_BATCH_SIZE,
 } from "./ingest-movie-infos.ts";
 export type { IngestSummary, RejectedRow } from "./ingest-summary.ts";
+export { createLastRowsByChunk, type LastRowsByChunk } from "./last-rows-by-chunk.ts";
 export type * from "./movie.ts";
 export { isMovieId, parseMovieId } from "./movie-id.ts";
 export { validateMovieInfo } from "./movie-info-rules.ts";

@@ -35,6 +35,16 @@ export interface IngestOptions {
    * flight settle, and the ingest fails with `IngestIncompleteError`.
    */
   readonly signal?: { readonly aborted: boolean; readonly reason?: unknown };
+  /**
+   * The input is a later part of a file whose header (if any) an earlier part held: no record is
+   * taken for a header, and rows have the columns in this order.
+   */
+  readonly columnOrder?: CsvColumnOrder;
+  /**
+   * Ids whose last row is in a later part of the same file, ingested apart (maybe at the same
+   * time): their rows here are counted as duplicates and not written, so the last row still wins.
+   */
+  readonly supersededIds?: { has(movieId: string): boolean };
 }
 
 export const MAX_BATCH_SIZE = 25;
@@ -73,8 +83,9 @@ export async function ingestMovieInfos(
   let duplicates = 0;
   let headerRows = 0;
   let blankRows = 0;
-  let sawData = false;
-  let order: CsvColumnOrder = DEFAULT_COLUMN_ORDER;
+  let sawData = options.columnOrder !== undefined;
+  let order: CsvColumnOrder = options.columnOrder ?? DEFAULT_COLUMN_ORDER;
+  const { supersededIds } = options;
   let badHeader: InvalidHeaderError | undefined;
   let lastLine = 0;
   let stop: { readonly reason: string; readonly cause: unknown } | undefined;
@@ -141,6 +152,10 @@ export async function ingestMovieInfos(
     if (typeof info === "string") {
       rejected++;
       if (rejects.length < maxRejects) rejects.push({ line, reason: info });
+      continue;
+    }
+    if (supersededIds?.has(info.movie_id) === true) {
+      duplicates++;
       continue;
     }
     const firstOfId = seen.add(info.movie_id);

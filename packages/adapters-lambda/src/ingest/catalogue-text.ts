@@ -31,14 +31,28 @@ export interface CatalogueText {
 
 const REPLACEMENT = "\uFFFD";
 
-export function catalogueText(source: AsyncIterable<Uint8Array | string>): CatalogueText {
+/**
+ * Where the bytes come from when they are a part of a file that starts after its first byte (a
+ * chunk of a fanned-out ingest): the file's encoding, already known, and the offset of the part's
+ * first byte, so that a bad byte is reported at its offset in the whole file.
+ */
+export interface TextPart {
+  readonly encoding: CatalogueEncoding;
+  readonly byteOffset: number;
+}
+
+export function catalogueText(
+  source: AsyncIterable<Uint8Array | string>,
+  part?: TextPart,
+): CatalogueText {
   const marks: ReplacementMark[] = [];
-  let encoding: CatalogueEncoding | null = null;
+  let encoding: CatalogueEncoding | null = part?.encoding ?? null;
   async function* texts(): AsyncGenerator<string, void, undefined> {
-    let offset = 0; // bytes of the source before `pending`
+    let offset = part?.byteOffset ?? 0; // bytes of the file before `pending`
     let pending: Uint8Array = new Uint8Array(0);
-    let decide = true; // a byte-order mark is still possible
-    let utf16: Utf16Decoder | undefined;
+    let decide = part === undefined; // a byte-order mark is still possible
+    let utf16: Utf16Decoder | undefined =
+      encoding === "utf-16le" || encoding === "utf-16be" ? new Utf16Decoder(encoding) : undefined;
     const iterator = source[Symbol.asyncIterator]();
     let finished = false;
     try {

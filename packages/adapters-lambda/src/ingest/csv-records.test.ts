@@ -324,6 +324,42 @@ describe("csvRecords: damaged records are rejected on their own and reading goes
   });
 });
 
+describe("csvRecords: a part of a file, and how far damage was read", () => {
+  const FILE = [
+    'tt1,"Open,Peru,2001-01-01\n',
+    "tt2,Plain,Peru,2001-01-01\n",
+    'tt3,"Quoted",Peru,2001-01-01\n',
+    "tt4,Plain,Peru,2001-01-01\n",
+    "tt5,Plain,Peru,2001-01-01\n",
+  ];
+
+  it("tells the last line a damaged record's rejection read (the quote reads on to line 3)", async () => {
+    for (const chunks of chunkings(FILE.join(""))) {
+      const reach = { line: 0 };
+      const lines: number[] = [];
+      for await (const record of csvRecords(fromChunks(chunks), { reach })) lines.push(record.line);
+      expect(lines).toEqual([1, 2, 3, 4, 5]);
+      expect(reach.line).toBeGreaterThanOrEqual(3);
+      expect(reach.line).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it("reads a part that starts at a later record with the file's line numbers and byte offsets", async () => {
+    const head = utf8.encode(FILE.slice(0, 3).join(""));
+    const before = utf8.encode(`${FILE[3]}tt6,Bad `);
+    const bad = new Uint8Array([...before, 0xff, ...utf8.encode(",Peru,2001-01-01\n")]);
+    const records = [];
+    const part = { encoding: "utf-8" as const, byteOffset: head.length, firstLine: 4 };
+    for await (const record of csvRecords(fromChunks([bad]), { delimiter: ",", part })) {
+      records.push(record);
+    }
+    expect(records.map((r) => r.line)).toEqual([4, 5]);
+    expect(records[1]?.rejected).toBe(
+      `bytes that are not valid UTF-8 at byte offset ${head.length + before.length}`,
+    );
+  });
+});
+
 describe("csvRecords: encodings", () => {
   const enc = (text: string) => [...utf8.encode(text)];
 

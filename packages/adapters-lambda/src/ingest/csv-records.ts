@@ -1,7 +1,12 @@
 import type { Readable } from "node:stream";
 import { type CsvParserStream, parse } from "@fast-csv/parse";
 import type { CsvRecord } from "@movies/domain";
-import { type CatalogueEncoding, catalogueText, type ReplacementMark } from "./catalogue-text.ts";
+import {
+  type CatalogueEncoding,
+  catalogueText,
+  type ReplacementMark,
+  type TextPart,
+} from "./catalogue-text.ts";
 import { type CsvDelimiter, detectDelimiter } from "./csv-delimiter.ts";
 
 /**
@@ -39,6 +44,17 @@ export interface CsvRecordsOptions {
   readonly delimiter?: CsvDelimiter;
   /** Receives the encoding and the delimiter once known. */
   readonly format?: CsvFormat;
+  /**
+   * The source is a part of a file that starts at a record boundary after its first byte: its
+   * encoding and byte offset, and the line its first record starts on (for a fanned-out chunk).
+   */
+  readonly part?: TextPart & { readonly firstLine: number };
+  /**
+   * Receives the last line that the rejection of a damaged record so far depended on (a quote
+   * never closed reads on to the next quote): reading the file from any later record start gives
+   * the same records as reading it whole.
+   */
+  readonly reach?: { line: number };
 }
 
 export type CsvSource = Readable | AsyncIterable<Uint8Array | string>;
@@ -65,13 +81,23 @@ export async function* csvRecords(
 ): AsyncGenerator<CsvRecord, void, undefined> {
   const maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
   const format = options.format ?? { encoding: null, delimiter: null };
-  const text = catalogueText(source as AsyncIterable<Uint8Array | string>);
+  const text = catalogueText(source as AsyncIterable<Uint8Array | string>, options.part);
   const feed = new Feed(text.texts[Symbol.asyncIterator](), text.marks);
   try {
     const delimiter = options.delimiter ?? detectDelimiter(await feed.firstLine(maxRecordLength));
     format.delimiter = delimiter;
     format.encoding = text.encoding();
-    const run: Run = { line: 1, delimiter, maxRecordLength, feed, format, encoding: text.encoding };
+    const line = options.part?.firstLine ?? 1;
+    const reach = options.reach ?? { line: 0 };
+    const run: Run = {
+      line,
+      delimiter,
+      maxRecordLength,
+      feed,
+      format,
+      encoding: text.encoding,
+      reach,
+    };
     while (yield* parseRun(run)) {
       // A fresh parser per run: fast-csv's stream cannot go on after a parse error.
     }
@@ -88,6 +114,7 @@ interface Run {
   readonly feed: Feed;
   readonly format: CsvFormat;
   readonly encoding: () => CatalogueEncoding | null;
+  readonly reach: { line: number };
 }
 
 /**
@@ -189,6 +216,7 @@ async function* parseRun(run: Run): AsyncGenerator<CsvRecord, boolean, undefined
  */
 function rejectFirstLine(run: Run, text: string, reason: string, atEnd: boolean): CsvRecord {
   const line = run.line;
+  run.reach.line = Math.max(run.reach.line, line + lineBreaksIn([text]));
   const end = lineEnd(text);
   run.feed.consumeMarks(end === -1 ? text : text.slice(0, end));
   if (end === -1) {

@@ -39,6 +39,10 @@ export interface IngestReport {
   readonly delimiter: CsvDelimiter | null;
   readonly compression: "gzip" | null;
   readonly rejects: readonly RejectedRow[];
+  /** A file ingested in parallel chunks: how many; null for a file ingested in one run. */
+  readonly chunks_total: number | null;
+  /** Chunks finished so far; null for a file ingested in one run. */
+  readonly chunks_done: number | null;
   /** Why the file was `rejected` or `skipped`, in words a person understands. */
   readonly reason?: string;
   /** Why a failed run stopped, in words safe to show; the cause is in the logs. */
@@ -56,6 +60,8 @@ export interface RunState {
   readonly encoding: CatalogueEncoding | null;
   readonly delimiter: CsvDelimiter | null;
   readonly compression: "gzip" | null;
+  /** Set when the file is ingested in parallel chunks. */
+  readonly chunks?: { readonly total: number; readonly done: number };
   readonly reason?: string;
   readonly error?: string;
 }
@@ -95,6 +101,8 @@ export function ingestReport(object: S3ObjectRef, run: RunState, now: Date): Ing
     delimiter: run.delimiter,
     compression: run.compression,
     rejects: summary.rejects,
+    chunks_total: run.chunks?.total ?? null,
+    chunks_done: run.chunks?.done ?? null,
     ...(run.reason !== undefined && { reason: run.reason }),
     ...(run.error !== undefined && { error: run.error }),
   };

@@ -23,7 +23,7 @@ import {
   NOTHING_READ,
   type RunState,
 } from "./ingest-report.ts";
-import type { S3ObjectRef } from "./s3-object-ref.ts";
+import { exactVersion, type S3ObjectRef } from "./s3-object-ref.ts";
 
 export interface IngestDeps {
   readonly s3: S3Client;
@@ -199,7 +199,10 @@ function reportWriter(deps: IngestDeps, object: S3ObjectRef, earlier: IngestRepo
 }
 
 /** The report this object version already has, if any. */
-async function readReport(s3: S3Client, object: S3ObjectRef): Promise<IngestReport | undefined> {
+export async function readReport(
+  s3: S3Client,
+  object: S3ObjectRef,
+): Promise<IngestReport | undefined> {
   try {
     const { Body } = await s3.send(
       new GetObjectCommand({ Bucket: object.bucket, Key: reportKey(object) }),
@@ -212,7 +215,7 @@ async function readReport(s3: S3Client, object: S3ObjectRef): Promise<IngestRepo
 }
 
 /** A run after a failed one (or one that never finished) is the next attempt; else the same. */
-function attemptAfter(earlier: IngestReport | undefined): number {
+export function attemptAfter(earlier: IngestReport | undefined): number {
   const attempt = typeof earlier?.attempt === "number" ? earlier.attempt : 1;
   if (earlier === undefined) return 1;
   return earlier.status === "failed" || earlier.status === "running" ? attempt + 1 : attempt;
@@ -227,9 +230,7 @@ async function openObject(
     new GetObjectCommand({
       Bucket: object.bucket,
       Key: object.key,
-      // Read exactly the object the event announced, not whatever the key holds by now.
-      ...(object.versionId ? { VersionId: object.versionId } : {}),
-      ...(!object.versionId && object.eTag ? { IfMatch: `"${object.eTag}"` } : {}),
+      ...exactVersion(object),
     }),
     signal ? { abortSignal: signal } : {},
   );
@@ -241,7 +242,7 @@ async function openObject(
 }
 
 /** Why the object cannot be read any more, when it is gone or replaced; else undefined. */
-function skipReason(error: unknown): string | undefined {
+export function skipReason(error: unknown): string | undefined {
   const { name, $metadata } = (error ?? {}) as {
     name?: unknown;
     $metadata?: { httpStatusCode?: number };
@@ -326,7 +327,7 @@ function progressOf(deps: IngestDeps, report: (summary: IngestSummary) => Promis
   };
 }
 
-function publishMetrics(metrics: Metrics, report: IngestReport, startedAt: Date): void {
+export function publishMetrics(metrics: Metrics, report: IngestReport, startedAt: Date): void {
   metrics.addMetric(INGEST_METRICS.rowsRead, MetricUnit.Count, report.rows_read);
   metrics.addMetric(INGEST_METRICS.rowsWritten, MetricUnit.Count, report.written);
   metrics.addMetric(INGEST_METRICS.rowsRejected, MetricUnit.Count, report.rejected);

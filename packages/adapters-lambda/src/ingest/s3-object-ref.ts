@@ -43,3 +43,16 @@ export function csvObjectsOf(event: S3Event | S3TestEvent, bucket: string): S3Ob
   }
   return objects;
 }
+
+/**
+ * The GetObject / HeadObject parameters that read exactly the object the event announced, not
+ * whatever the key holds by now: its version, or (unversioned bucket) its ETag.
+ */
+export function exactVersion(object: S3ObjectRef): {
+  readonly VersionId?: string;
+  readonly IfMatch?: string;
+} {
+  if (object.versionId) return { VersionId: object.versionId };
+  if (object.eTag) return { IfMatch: `"${object.eTag}"` };
+  return {};
+}
