@@ -44,6 +44,7 @@ describe("startupMessage", () => {
     s3Endpoint: "http://localhost:4569",
     dynamoDbEndpoint: "http://localhost:8000",
     dynamoDbVia: "java" as const,
+    corsOrigins: [],
     bucket: "movie-infos",
     tableName: "movies",
   };
