@@ -38,7 +38,8 @@ bucket) whose .csv and .csv.gz uploads are ingested, and the HTTP API.
   ${s3.flag} N        S3 port (or ${s3.variable}; default ${s3.fallback})
   ${dynamodb.flag} N  DynamoDB Local port (or ${dynamodb.variable}; default ${dynamodb.fallback})
                      0 picks a free port; a flag wins over its variable.
-  --cors-origins LIST  origins whose browser pages may call the HTTP API, comma-separated,
+  --cors-origins LIST
+                     origins whose browser pages may call the HTTP API, comma-separated,
                      e.g. http://localhost:5173 (or ${ENV.corsOrigins}; default none)
   --no-seed          do not load the seed's movies at start
   -h, --help         this help
