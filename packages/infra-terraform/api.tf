@@ -87,13 +87,96 @@ resource "aws_api_gateway_gateway_response" "problem" {
   response_type = each.key
   status_code   = each.value.status_code
 
-  response_parameters = {
-    "gatewayresponse.header.Content-Type" = "'application/problem+json'"
-  }
+  response_parameters = merge(
+    { "gatewayresponse.header.Content-Type" = "'application/problem+json'" },
+    local.cors_gateway_response_headers,
+  )
 
   response_templates = {
     "application/json" = each.value.template
   }
+}
+
+# --- CORS: the preflight and API Gateway's own errors -------------------------------------------
+# The functions answer actual requests with their CORS headers (MOVIES_CORS_ORIGINS, functions.tf).
+# The preflight (OPTIONS) never reaches them: API Gateway answers it on every path of a route, with
+# a MOCK integration whose template grants the CORS headers to an allowed origin only.
+
+locals {
+  cors_enabled = length(var.cors_allowed_origins) > 0
+
+  # A gateway response's header is a fixed value or a request header, never a choice between
+  # them: one allowed origin is that fixed value (a page of any other origin cannot match it); with
+  # several, the caller's Origin is echoed on these generic problems so that an allowed page can
+  # read them (their bodies carry nothing but the status and the request id).
+  cors_gateway_response_headers = local.cors_enabled ? {
+    "gatewayresponse.header.Access-Control-Allow-Origin" = length(var.cors_allowed_origins) == 1 ? "'${var.cors_allowed_origins[0]}'" : "method.request.header.Origin"
+    "gatewayresponse.header.Vary"                        = "'Origin'"
+  } : {}
+}
+
+resource "aws_api_gateway_method" "preflight" {
+  for_each = local.wiring.http_paths
+
+  rest_api_id   = aws_api_gateway_rest_api.movies.id
+  resource_id   = local.api_resources[each.key]
+  http_method   = "OPTIONS"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "preflight" {
+  for_each = local.wiring.http_paths
+
+  rest_api_id = aws_api_gateway_rest_api.movies.id
+  resource_id = local.api_resources[each.key]
+  http_method = aws_api_gateway_method.preflight[each.key].http_method
+  type        = "MOCK"
+
+  request_templates = {
+    "application/json" = "{\"statusCode\": 204}"
+  }
+}
+
+resource "aws_api_gateway_method_response" "preflight" {
+  for_each = local.wiring.http_paths
+
+  rest_api_id = aws_api_gateway_rest_api.movies.id
+  resource_id = local.api_resources[each.key]
+  http_method = aws_api_gateway_method.preflight[each.key].http_method
+  status_code = "204"
+
+  response_parameters = {
+    "method.response.header.Access-Control-Allow-Origin"  = false
+    "method.response.header.Access-Control-Allow-Methods" = false
+    "method.response.header.Access-Control-Allow-Headers" = false
+    "method.response.header.Access-Control-Max-Age"       = false
+    "method.response.header.Vary"                         = false
+  }
+}
+
+resource "aws_api_gateway_integration_response" "preflight" {
+  for_each = local.wiring.http_paths
+
+  rest_api_id = aws_api_gateway_rest_api.movies.id
+  resource_id = local.api_resources[each.key]
+  http_method = aws_api_gateway_method.preflight[each.key].http_method
+  status_code = aws_api_gateway_method_response.preflight[each.key].status_code
+
+  response_parameters = {
+    "method.response.header.Vary" = "'Origin'"
+  }
+
+  # Browsers send `Origin`, HTTP/2 clients `origin`; an origin not listed gets no CORS header.
+  response_templates = {
+    "application/json" = templatefile("${path.module}/cors-preflight.vtl", {
+      origins       = var.cors_allowed_origins
+      methods       = each.value.methods
+      allow_headers = local.wiring.cors.allow_headers
+      max_age       = local.wiring.cors.max_age
+    })
+  }
+
+  depends_on = [aws_api_gateway_integration.preflight]
 }
 
 # --- Deployment and stage -------------------------------------------------------------------
@@ -110,6 +193,10 @@ resource "aws_api_gateway_deployment" "movies" {
       aws_api_gateway_method.route,
       aws_api_gateway_integration.route,
       aws_api_gateway_gateway_response.problem,
+      aws_api_gateway_method.preflight,
+      aws_api_gateway_integration.preflight,
+      aws_api_gateway_method_response.preflight,
+      aws_api_gateway_integration_response.preflight,
     ]))
   }
 

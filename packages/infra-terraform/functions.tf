@@ -57,6 +57,9 @@ resource "aws_lambda_function" "function" {
       MOVIES_TABLE  = aws_dynamodb_table.movies.name
       MOVIES_BUCKET = aws_s3_bucket.movie_infos.bucket
       NODE_OPTIONS  = local.node_options
+      # The functions add Access-Control-Allow-Origin for these origins (the gateway cannot
+      # add headers to a proxy integration's response).
+      MOVIES_CORS_ORIGINS = join(",", var.cors_allowed_origins)
     }
   }
 

@@ -219,3 +219,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "cors_allowed_origins" {
+  description = "Origins whose browser pages may call the API, as a browser sends them: scheme, lower-case host, and a port only when it is not the scheme's default (e.g. [\"https://app.example.com\", \"http://localhost:5173\"]). [] (the default): no cross-origin browser access."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for origin in var.cors_allowed_origins : can(regex("^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", origin))])
+    error_message = "cors_allowed_origins takes origins such as https://app.example.com or http://localhost:5173: http or https, a lower-case host, an optional port, no path and no trailing slash (no \"*\")."
+  }
+}

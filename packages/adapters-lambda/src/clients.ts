@@ -36,7 +36,7 @@ export function movieStore(client: DynamoDBClient, tableName: string) {
 
 export type MovieStore = ReturnType<typeof movieStore>;
 
-/** What every function builds once per cold start: its checked config, logger and store. */
+/** What every function builds once per cold start: its checked config, logger, store and CORS origins. */
 export function coldStart(
   env: Readonly<Record<string, string | undefined>>,
   needs: { readonly bucket: boolean } = { bucket: false },
@@ -46,6 +46,7 @@ export function coldStart(
     config,
     logger: createLogger(),
     store: movieStore(dynamoClient(config), config.tableName),
+    allowedOrigins: config.allowedOrigins,
   };
 }
 

@@ -17,6 +17,7 @@ describe("loadConfig", () => {
       bucket: "movie-infos",
       dynamoEndpoint: undefined,
       s3Endpoint: undefined,
+      allowedOrigins: [],
     });
   });
 

@@ -1,3 +1,4 @@
+import { parseOrigins } from "./http/cors.ts";
 import { ENV } from "./wiring.ts";
 
 export interface Config {
@@ -7,6 +8,8 @@ export interface Config {
   /** DynamoDB Local or another endpoint; the SDK's default when unset. */
   readonly dynamoEndpoint: string | undefined;
   readonly s3Endpoint: string | undefined;
+  /** Origins whose browser pages may read the API's responses; empty: no CORS headers. */
+  readonly allowedOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -44,6 +47,17 @@ export function loadConfig(
   };
   const dynamoEndpoint = endpoint(ENV.dynamoEndpoint);
   const s3Endpoint = endpoint(ENV.s3Endpoint);
+  const { origins: allowedOrigins, invalid } = parseOrigins(env[ENV.corsOrigins]);
+  for (const value of invalid) {
+    problems.push(`${ENV.corsOrigins}: ${value} is not an origin such as https://app.example.com`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { region: region ?? "", tableName: tableName ?? "", bucket, dynamoEndpoint, s3Endpoint };
+  return {
+    region: region ?? "",
+    tableName: tableName ?? "",
+    bucket,
+    dynamoEndpoint,
+    s3Endpoint,
+    allowedOrigins,
+  };
 }

@@ -12,6 +12,16 @@ export {
   type UpdateMovieRatingHandlerDeps,
 } from "./handlers/update-movie-rating.ts";
 export {
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  type CorsPolicy,
+  corsPolicy,
+  ORIGIN_PATTERN,
+  parseOrigins,
+  withHeaders,
+} from "./http/cors.ts";
+export {
   GATEWAY_RESPONSES,
   type GatewayResponseType,
   gatewayProblem,

@@ -128,4 +128,6 @@ export const ENV = {
   bucket: "MOVIES_BUCKET",
   dynamoEndpoint: "MOVIES_DYNAMODB_ENDPOINT",
   s3Endpoint: "MOVIES_S3_ENDPOINT",
+  /** Comma-separated origins whose browser pages may call the API (none when unset). */
+  corsOrigins: "MOVIES_CORS_ORIGINS",
 } as const;

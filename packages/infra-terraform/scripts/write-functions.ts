@@ -10,6 +10,11 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+} from "../../adapters-lambda/src/http/cors.ts";
+import {
   FUNCTIONS,
   type FunctionWiring,
   INGEST_MAX_ATTEMPTS,
@@ -52,6 +57,14 @@ export interface WiringJson {
       }
     >
   >;
+  /** Each path of an HTTP route: the methods its preflight (OPTIONS) allows. */
+  readonly http_paths: Readonly<Record<string, { readonly methods: string }>>;
+  /** The CORS headers' fixed values (the allowed origins are the module's variable). */
+  readonly cors: {
+    readonly allow_headers: string;
+    readonly expose_headers: string;
+    readonly max_age: string;
+  };
   /** S3-triggered functions: the bucket's events that notify them. */
   readonly s3_notifications: Readonly<Record<string, { readonly events: readonly string[] }>>;
   /** Asynchronously invoked functions: Lambda's retries, then their failure queue. */
@@ -63,6 +76,18 @@ const PATH_PARAMETER = /\{([^}]+)\}/g;
 /** A route's path as an invoke permission's source ARN names it: path parameters as `*`. */
 export function sourcePath(routePath: string): string {
   return routePath.replace(PATH_PARAMETER, "*");
+}
+
+/** Each route path -> its methods, as the preflight lists them (the local gateway's order). */
+export function httpPaths(
+  functions: readonly FunctionWiring[] = FUNCTIONS,
+): Record<string, { readonly methods: string }> {
+  const methods = new Map<string, string[]>();
+  for (const { trigger } of functions) {
+    if (trigger.kind !== "http") continue;
+    methods.set(trigger.path, [...(methods.get(trigger.path) ?? []), trigger.method]);
+  }
+  return Object.fromEntries([...methods].map(([p, m]) => [p, { methods: m.join(", ") }]));
 }
 
 export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): WiringJson {
@@ -96,6 +121,12 @@ export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): Wi
           }
         : undefined,
     ),
+    http_paths: httpPaths(functions),
+    cors: {
+      allow_headers: CORS_ALLOWED_HEADERS.join(", "),
+      expose_headers: CORS_EXPOSED_HEADERS.join(", "),
+      max_age: String(CORS_MAX_AGE_SECONDS),
+    },
     s3_notifications: by((fn) =>
       fn.trigger.kind === "s3" ? { events: [...fn.trigger.events] } : undefined,
     ),

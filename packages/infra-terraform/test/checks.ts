@@ -4,6 +4,7 @@
  * on a deliberately broken copy of the module and expect the specific violation.
  */
 export * from "./checks/api.ts";
+export * from "./checks/cors.ts";
 export * from "./checks/functions.ts";
 export * from "./checks/iam.ts";
 export * from "./checks/module.ts";

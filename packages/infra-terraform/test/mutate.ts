@@ -2,11 +2,11 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pro
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-/** Copies the module's .tf files and the JSON they read to a fresh temporary directory. */
+/** Copies the module's .tf files and the JSON and templates they read to a fresh temporary directory. */
 export async function copyModule(from: string): Promise<string> {
   const to = await mkdtemp(path.join(tmpdir(), "movies-tf-"));
   for (const file of await readdir(from)) {
-    if (file.endsWith(".tf") || file.endsWith(".json")) {
+    if ([".tf", ".json", ".vtl"].some((ext) => file.endsWith(ext))) {
       await copyFile(path.join(from, file), path.join(to, file));
     }
   }

@@ -4,12 +4,14 @@
  */
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ORIGIN_PATTERN } from "../../adapters-lambda/src/http/cors.ts";
 import { FUNCTIONS, type FunctionWiring } from "../../adapters-lambda/src/wiring.ts";
 import { ALL_CHECKS } from "./all-checks.ts";
 import {
   type Check,
   checkAlarms,
   checkApi,
+  checkCors,
   checkEveryRole,
   checkFirstApply,
   checkFunctions,
@@ -58,6 +60,8 @@ const policy = (fn: FunctionWiring) =>
 /** functions.json's lines of one function's table actions, as the script writes them. */
 const tableActions = (fn: FunctionWiring) =>
   JSON.stringify(fn.tableActions, null, 2).replaceAll("\n", `\n${" ".repeat(10)}`);
+
+const PATH = GET.trigger.kind === "http" ? GET.trigger.path : "?";
 
 const RESERVED_CONCURRENCY = `${INGEST.name} (${lambda(INGEST)}): reserved_concurrent_executions must be var.ingest_reserved_concurrency, 1 by default (one snapshot at a time) and nullable (accounts at the 10-execution quota)`;
 
@@ -346,6 +350,63 @@ const MUTATIONS: readonly Mutation[] = [
     check: checkResourcePolicies,
     expected:
       "aws_s3_bucket.movie_infos: the bucket policy must deny every request with s3:TlsVersion below 1.2",
+  },
+  {
+    title: "every origin allowed by default",
+    file: "variables.tf",
+    from: "default     = []",
+    to: 'default     = ["https://app.example.com"]',
+    check: checkCors,
+    expected: "variable cors_allowed_origins must be a list(string) that is [] by default",
+  },
+  {
+    title: "any string taken as an allowed origin",
+    file: "variables.tf",
+    from: `regex("${ORIGIN_PATTERN}", origin)`,
+    to: 'regex(".*", origin)',
+    check: checkCors,
+    expected: "variable cors_allowed_origins must be validated with ORIGIN_PATTERN (cors.ts)",
+  },
+  {
+    title: "the preflight left to nobody (no OPTIONS method)",
+    file: "api.tf",
+    from: 'http_method   = "OPTIONS"',
+    to: 'http_method   = "HEAD"',
+    check: checkCors,
+    expected: `OPTIONS ${PATH}: expected one aws_api_gateway_method, found 0`,
+  },
+  {
+    title: "the preflight granting every origin",
+    file: "cors-preflight.vtl",
+    from: '#if("$!origin" != "" && $allowed.contains($origin))',
+    to: '#if("$!origin" != "")',
+    check: checkCors,
+    expected: "cors-preflight.vtl: the CORS headers must be set only inside the allowed-origin #if",
+  },
+  {
+    title: "the functions not told the allowed origins",
+    file: "functions.tf",
+    from: 'MOVIES_CORS_ORIGINS = join(",", var.cors_allowed_origins)',
+    to: 'MOVIES_CORS_ORIGINS = ""',
+    check: checkCors,
+    expected: `${GET.name}: environment MOVIES_CORS_ORIGINS must be join(",", var.cors_allowed_origins) (the functions add the headers)`,
+  },
+  {
+    title: "API Gateway's own errors echoing any origin even when one is allowed",
+    file: "api.tf",
+    from: `length(var.cors_allowed_origins) == 1 ? "'\${var.cors_allowed_origins[0]}'" : "method.request.header.Origin"`,
+    to: '"method.request.header.Origin"',
+    check: checkCors,
+    expected:
+      "local.cors_gateway_response_headers: API Gateway's own errors must carry Access-Control-Allow-Origin and Vary when an origin is allowed, and nothing otherwise",
+  },
+  {
+    title: "API Gateway's own errors without the CORS headers",
+    file: "api.tf",
+    from: "    local.cors_gateway_response_headers,\n",
+    to: "",
+    check: checkCors,
+    expected: `aws_api_gateway_gateway_response.problem["DEFAULT_4XX"]: response_parameters must merge local.cors_gateway_response_headers`,
   },
 ];
 

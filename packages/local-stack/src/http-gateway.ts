@@ -2,10 +2,13 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  type CorsPolicy,
+  corsPolicy,
   type GatewayResponseType,
   gatewayProblem,
   gatewayResponse,
   problemResponse,
+  withHeaders,
 } from "@movies/adapters-lambda";
 import type { HttpRoute } from "@movies/adapters-lambda/wiring";
 import { apiGatewayProxyEvent } from "@movies/local-aws";
@@ -21,6 +24,9 @@ export interface GatewayRoute {
   readonly functionName: string;
   readonly handler: ProxyHandler;
 }
+
+/** Answers a request the API does not route (e.g. a documentation page), or leaves it (undefined). */
+export type Site = (method: string, pathname: string) => Promise<APIGatewayProxyResult | undefined>;
 
 /** API Gateway's own payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -63,6 +69,15 @@ function decodedParameters(
   }
 }
 
+function headersOf(request: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(request.headers).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? v.join(",") : (v ?? ""),
+    ]),
+  );
+}
+
 async function readBody(request: IncomingMessage): Promise<Buffer | "too_large" | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -94,37 +109,47 @@ export async function startHttpGateway(options: {
   readonly port: number;
   readonly routes: readonly GatewayRoute[];
   readonly context: (functionName: string) => Context;
+  /** Which browser origins may call the API; none by default. */
+  readonly cors?: CorsPolicy;
+  /** Pages served beside the API (the API's documentation). */
+  readonly site?: Site;
 }): Promise<{ readonly url: string; stop(): Promise<void> }> {
   const routes = options.routes.map(compile);
+  const cors = options.cors ?? corsPolicy([]);
   const server: Server = createServer(async (request, response) => {
+    // The gateway's own answers carry the CORS headers, as the deployed gateway responses do.
+    const answer = (type: GatewayResponseType, detail?: string) =>
+      send(
+        response,
+        withHeaders(gatewayAnswer(type, detail), cors.responseHeaders(headersOf(request))),
+      );
     try {
       const url = URL.parse(request.url ?? "/", "http://localhost");
-      if (!url) {
-        return send(response, gatewayAnswer("DEFAULT_4XX", "The request target is no URL."));
-      }
+      if (!url) return answer("DEFAULT_4XX", "The request target is no URL.");
+      const page = await options.site?.(request.method ?? "GET", url.pathname);
+      if (page) return send(response, page);
       const matches = routes.flatMap((route) => {
         const match = route.pattern.exec(url.pathname);
         return match ? [{ route, match }] : [];
       });
+      if (request.method === "OPTIONS" && matches.length > 0) {
+        // The preflight, answered by the gateway as API Gateway's OPTIONS method does.
+        const methods = matches.map(({ route }) => route.route.method);
+        return send(response, {
+          statusCode: 204,
+          headers: cors.preflightHeaders(headersOf(request), methods),
+          body: "",
+        });
+      }
       const hit = matches.find(({ route }) => route.route.method === request.method);
-      if (!hit) return send(response, gatewayAnswer("MISSING_AUTHENTICATION_TOKEN"));
+      if (!hit) return answer("MISSING_AUTHENTICATION_TOKEN");
       const pathParameters = decodedParameters(hit.route.parameterNames, hit.match);
       if (!pathParameters) {
-        return send(
-          response,
-          gatewayAnswer("DEFAULT_4XX", "The path holds a malformed percent-encoding."),
-        );
+        return answer("DEFAULT_4XX", "The path holds a malformed percent-encoding.");
       }
       const body = await readBody(request);
-      if (body === "too_large") {
-        return send(response, gatewayAnswer("REQUEST_TOO_LARGE"));
-      }
-      const headers = Object.fromEntries(
-        Object.entries(request.headers).map(([k, v]) => [
-          k,
-          Array.isArray(v) ? v.join(",") : (v ?? ""),
-        ]),
-      );
+      if (body === "too_large") return answer("REQUEST_TOO_LARGE");
+      const headers = headersOf(request);
       const event = apiGatewayProxyEvent({
         method: request.method ?? "GET",
         path: url.pathname,
@@ -139,7 +164,7 @@ export async function startHttpGateway(options: {
     } catch (error) {
       // A handler that throws is what API Gateway reports as a 502 from the integration.
       console.error("local gateway: handler failed", error);
-      send(response, gatewayAnswer("INTEGRATION_FAILURE"));
+      answer("INTEGRATION_FAILURE");
     }
   });
   await new Promise<void>((resolve, reject) => {

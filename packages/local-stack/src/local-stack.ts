@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
+  corsPolicy,
   createLogger,
   createMetrics,
   decodeS3Key,
@@ -31,6 +32,7 @@ import {
   startS3Local,
 } from "@movies/local-aws";
 import type { S3Event, S3EventRecord } from "aws-lambda";
+import { docsSite } from "./docs-site.ts";
 import { type GatewayRoute, type ProxyHandler, startHttpGateway } from "./http-gateway.ts";
 import type { SeedOutcome } from "./start-options.ts";
 
@@ -40,6 +42,8 @@ export interface LocalStackOptions {
   readonly dynamoDbPort: number;
   readonly bucket: string;
   readonly tableName: string;
+  /** Origins whose browser pages may call the HTTP API; none when left out. */
+  readonly corsOrigins?: readonly string[];
   /** A CSV uploaded through the S3 path once the stack is up, e.g. the seed's three movies. */
   readonly seedFile?: string;
 }
@@ -85,9 +89,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The handlers Lambda runs, built from the local clients: nothing read from the environment.
     const store = movieStore(dynamoClient, options.tableName);
     const logger = createLogger();
+    const allowedOrigins = options.corsOrigins ?? [];
     const handlers = {
-      "get-movie": makeGetMovieHandler({ logger, store }),
-      "update-movie-rating": makeUpdateMovieRatingHandler({ logger, store }),
+      "get-movie": makeGetMovieHandler({ logger, store, allowedOrigins }),
+      "update-movie-rating": makeUpdateMovieRatingHandler({ logger, store, allowedOrigins }),
       "ingest-movie-infos": makeIngestMovieInfosHandler({
         ...store,
         bucket: options.bucket,
@@ -120,6 +125,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.httpPort,
       routes,
       context: (name) => lambdaContext(name, API_TIMEOUT_MS),
+      cors: corsPolicy(allowedOrigins),
+      site: docsSite,
     });
     stops.push(() => gateway.stop());
 

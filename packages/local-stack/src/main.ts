@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     httpPort: options.httpPort,
     s3Port: options.s3Port,
     dynamoDbPort: options.dynamoDbPort,
+    corsOrigins: options.corsOrigins,
     bucket,
     tableName,
     ...(options.seed && {
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     startupMessage({
       ...stack,
       seconds: ((performance.now() - started) / 1000).toFixed(1),
+      corsOrigins: options.corsOrigins,
       bucket,
       tableName,
     }),

@@ -31,6 +31,29 @@ describe("parseStartOptions", () => {
   });
 });
 
+describe("allowed CORS origins", () => {
+  test("none by default; the flag wins over the variable", () => {
+    expect(parseStartOptions([], {}).corsOrigins).toEqual([]);
+    expect(
+      parseStartOptions(["--cors-origins", "http://localhost:5173, https://app.example.com"], {
+        MOVIES_CORS_ORIGINS: "https://other.example",
+      }).corsOrigins,
+    ).toEqual(["http://localhost:5173", "https://app.example.com"]);
+    expect(
+      parseStartOptions([], { MOVIES_CORS_ORIGINS: "https://other.example" }).corsOrigins,
+    ).toEqual(["https://other.example"]);
+  });
+
+  test("a value that is no origin is named, under the name the user set", () => {
+    expect(() => parseStartOptions(["--cors-origins", "*,http://ok.test"], {})).toThrow(
+      '--cors-origins takes origins such as http://localhost:5173 (scheme, host, port), not "*"',
+    );
+    expect(() => parseStartOptions([], { MOVIES_CORS_ORIGINS: "localhost:5173" })).toThrow(
+      /^MOVIES_CORS_ORIGINS takes origins .* not "localhost:5173"$/,
+    );
+  });
+});
+
 describe("the start command's help", () => {
   test("names every flag", () => {
     for (const flag of Object.keys(START_OPTIONS)) expect(START_HELP).toContain(`--${flag}`);
@@ -44,6 +67,7 @@ describe("startupMessage", () => {
     s3Endpoint: "http://localhost:4569",
     dynamoDbEndpoint: "http://localhost:8000",
     dynamoDbVia: "java" as const,
+    corsOrigins: [],
     bucket: "movie-infos",
     tableName: "movies",
   };

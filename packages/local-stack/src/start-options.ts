@@ -1,12 +1,15 @@
 import { parseArgs } from "node:util";
+import { parseOrigins } from "@movies/adapters-lambda";
+import { ENV } from "@movies/adapters-lambda/wiring";
 import type { DynamoDbLocalVia } from "@movies/local-aws";
-import { LOCAL_PORTS, localPort, withoutSeparator } from "@movies/local-aws/settings";
+import { ConfigError, LOCAL_PORTS, localPort, withoutSeparator } from "@movies/local-aws/settings";
 
 /** Every flag the start command takes; its help and the README name each one. */
 export const START_OPTIONS = {
   "http-port": { type: "string" },
   "s3-port": { type: "string" },
   "dynamodb-port": { type: "string" },
+  "cors-origins": { type: "string" },
   "no-seed": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -19,11 +22,13 @@ export const START_VARIABLES = [
   "MOVIES_DYNAMODB_ENDPOINT",
   "MOVIES_DYNAMODB_LOCAL_IMAGE",
   "MOVIES_TABLE",
+  ENV.corsOrigins,
 ] as const;
 
 const { http, s3, dynamodb } = LOCAL_PORTS;
 
-export const START_HELP = `Usage: pnpm start [--http-port N] [--s3-port N] [--dynamodb-port N] [--no-seed]
+export const START_HELP = `Usage: pnpm start [--http-port N] [--s3-port N] [--dynamodb-port N]
+                 [--cors-origins LIST] [--no-seed]
        pnpm start -- --help
 
 Starts the Movies local stack: DynamoDB Local, an S3 server (versioned, like the deployed
@@ -33,6 +38,9 @@ bucket) whose .csv and .csv.gz uploads are ingested, and the HTTP API.
   ${s3.flag} N        S3 port (or ${s3.variable}; default ${s3.fallback})
   ${dynamodb.flag} N  DynamoDB Local port (or ${dynamodb.variable}; default ${dynamodb.fallback})
                      0 picks a free port; a flag wins over its variable.
+  --cors-origins LIST
+                     origins whose browser pages may call the HTTP API, comma-separated,
+                     e.g. http://localhost:5173 (or ${ENV.corsOrigins}; default none)
   --no-seed          do not load the seed's movies at start
   -h, --help         this help
 
@@ -48,6 +56,7 @@ export interface StartOptions {
   readonly httpPort: number;
   readonly s3Port: number;
   readonly dynamoDbPort: number;
+  readonly corsOrigins: readonly string[];
 }
 
 /** Reads the flags and variables; a bad value is reported under the name the user set. */
@@ -62,7 +71,22 @@ export function parseStartOptions(
     httpPort: localPort("http", values["http-port"], env),
     s3Port: localPort("s3", values["s3-port"], env),
     dynamoDbPort: localPort("dynamodb", values["dynamodb-port"], env),
+    corsOrigins: corsOrigins(values["cors-origins"], env),
   };
+}
+
+function corsOrigins(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): readonly string[] {
+  const name = flag === undefined ? ENV.corsOrigins : "--cors-origins";
+  const { origins, invalid } = parseOrigins(flag ?? env[ENV.corsOrigins]);
+  if (invalid.length > 0) {
+    throw new ConfigError(
+      `${name} takes origins such as http://localhost:5173 (scheme, host, port), not ${invalid.map((o) => JSON.stringify(o)).join(", ")}`,
+    );
+  }
+  return origins;
 }
 
 /** How the seed's load went: its movies are in the table, or why they are not. */
@@ -94,6 +118,7 @@ export function startupMessage(facts: {
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
   readonly dynamoDbVia: DynamoDbLocalVia;
+  readonly corsOrigins: readonly string[];
   readonly bucket: string;
   readonly tableName: string;
   readonly seed: SeedOutcome | undefined;
@@ -103,6 +128,7 @@ export function startupMessage(facts: {
 Movies local stack is up (${facts.seconds} s).
 
   HTTP API  ${httpUrl}          GET and PATCH /movies/{movie_id}
+  API docs  ${httpUrl}/docs     (and ${httpUrl}/openapi.json)${facts.corsOrigins.length > 0 ? `\n  CORS      browser pages of ${facts.corsOrigins.join(", ")} may call the API` : ""}
   S3        ${s3Endpoint}          bucket ${bucket} (versioned): each .csv upload is ingested
   DynamoDB  ${facts.dynamoDbEndpoint}          table ${facts.tableName} (${RUNS_ON[facts.dynamoDbVia]})
 ${seedLine(facts.seed)}

@@ -4,6 +4,7 @@ import httpErrorHandler from "@middy/http-error-handler";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
 import { type RateMovieDeps, rateMovie } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { httpCors } from "../http/cors.ts";
 import { httpBodyLimit } from "../http/http-body-limit.ts";
 import { httpJsonContentType } from "../http/http-json-content-type.ts";
 import { httpProblems } from "../http/http-problems.ts";
@@ -16,13 +17,20 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 export interface UpdateMovieRatingHandlerDeps {
   readonly logger: Logger;
   readonly store: RateMovieDeps;
+  /** Origins whose browser pages may read the responses (none by default). */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** PATCH /movies/{movie_id}: sets the ratings the body names and answers the merged movie. */
-export function makeUpdateMovieRatingHandler({ logger, store }: UpdateMovieRatingHandlerDeps) {
+export function makeUpdateMovieRatingHandler({
+  logger,
+  store,
+  allowedOrigins = [],
+}: UpdateMovieRatingHandlerDeps) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMovieId(logger))
+    .use(httpCors(allowedOrigins))
     .use(httpErrorHandler({ logger: false }))
     .use(httpProblems(logger))
     .use(httpBodyLimit(BODY_LIMIT_BYTES))

@@ -57,7 +57,11 @@ export const checkApi: Check = (mod, functions) => {
     readonly resourceId: string;
     readonly authorization: unknown;
   }
-  const routes: Route[] = resources(mod, "aws_api_gateway_method").map((method) => {
+  // OPTIONS is the CORS preflight API Gateway answers itself (checkCors), not a function's route.
+  const routeMethods = resources(mod, "aws_api_gateway_method").filter(
+    (method) => attr(method.block, "http_method") !== "OPTIONS",
+  );
+  const routes: Route[] = routeMethods.map((method) => {
     const resourceId = String(attr(method.block, "resource_id"));
     const resourceRef = reference(resourceId);
     const routePath =
@@ -158,6 +162,8 @@ export const checkApi: Check = (mod, functions) => {
       ...resources(mod, "aws_api_gateway_method"),
       ...resources(mod, "aws_api_gateway_integration"),
       ...resources(mod, "aws_api_gateway_gateway_response"),
+      ...resources(mod, "aws_api_gateway_method_response"),
+      ...resources(mod, "aws_api_gateway_integration_response"),
     ];
     // A for_each resource is covered as a whole (its map of instances).
     for (const address of new Set(watched.map((r) => baseAddress(r.address)))) {

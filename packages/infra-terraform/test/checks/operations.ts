@@ -155,10 +155,13 @@ export const checkGatewayResponses: Check = (mod) => {
     if (!isObject(templates) || templates["application/json"] !== body) {
       violations.push(`${where}: response_templates must map application/json to the problem body`);
     }
+    // A literal map, or merged with the CORS headers (checkCors): the Content-Type is in it.
     const parameters = attr(response.block, "response_parameters");
+    const contentType = `"gatewayresponse.header.Content-Type" = "'${PROBLEM_CONTENT_TYPE}'"`;
     if (
-      !isObject(parameters) ||
-      parameters["gatewayresponse.header.Content-Type"] !== `'${PROBLEM_CONTENT_TYPE}'`
+      isObject(parameters)
+        ? parameters["gatewayresponse.header.Content-Type"] !== `'${PROBLEM_CONTENT_TYPE}'`
+        : !String(parameters).startsWith(`\${merge(\n    { ${contentType} },`)
     ) {
       violations.push(`${where}: the Content-Type header must be ${PROBLEM_CONTENT_TYPE}`);
     }
