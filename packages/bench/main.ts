@@ -38,7 +38,7 @@ const SIZES = {
     rssLarge: 100 * MB,
     rssRepeats: 3,
     rssMemoryMb: [256, 1769],
-    importRuns: 15,
+    importRuns: 31,
     apiIterations: 2000,
     apiWarmup: 200,
     httpSeconds: 5,
