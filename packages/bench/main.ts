@@ -167,7 +167,13 @@ async function main(): Promise<void> {
       for (const [name, ratio] of Object.entries(imports.ratiosOverElectrodb)) {
         figures[`import_vs_sdk_electrodb_${name}`] = ratio;
       }
+      for (const [name, ratio] of Object.entries(imports.cpuRatiosOverElectrodb)) {
+        figures[`import_cpu_vs_sdk_electrodb_${name}`] = ratio;
+      }
       for (const [name, ms] of Object.entries(imports.medianMs)) figures[`import_ms_${name}`] = ms;
+      for (const [name, ms] of Object.entries(imports.medianCpuMs)) {
+        figures[`import_cpu_ms_${name}`] = ms;
+      }
       for (const [name, kb] of Object.entries(bundles.zipKb)) figures[`zip_kb_${name}`] = kb;
       const maps = await measureSourceMapCost(
         services,
