@@ -12,6 +12,8 @@ const KEYS = [
   "rss_ratio_100mb_10mb",
   "peak_rss_mb",
   ...FUNCTIONS.map((f) => `import_vs_sdk_${f.name}`),
+  ...FUNCTIONS.map((f) => `import_vs_sdk_electrodb_${f.name}`),
+  ...FUNCTIONS.map((f) => `import_cpu_vs_sdk_electrodb_${f.name}`),
   ...FUNCTIONS.map((f) => `zip_kb_${f.name}`),
   "warm_get_vs_raw_p50",
   "warm_get_vs_raw_p99",

@@ -9,8 +9,12 @@ import { functionEnv } from "./measure-ingest.ts";
 import type { BenchServices } from "./services.ts";
 
 export const SDK_ONLY = "sdk-only";
-/** Bundles that break the handlers' import time down; not functions, so no ratio of their own. */
-export const BREAKDOWN = ["sdk-electrodb", "sdk-movies-service"] as const;
+/** The design's fixed cost: the SDK-only baseline plus ElectroDB, imported and unused. */
+export const SDK_ELECTRODB = "sdk-electrodb";
+/** Bundles that break the handlers' import time down further; no ratio of their own. */
+export const BREAKDOWN = ["sdk-movies-service"] as const;
+/** Every bundle that is not a function. */
+const NOT_FUNCTIONS: readonly string[] = [SDK_ONLY, SDK_ELECTRODB, ...BREAKDOWN];
 
 export interface Bundles {
   /** Function name (and SDK_ONLY) to the unzipped `index.mjs`. */
@@ -27,17 +31,17 @@ export async function buildBundles(
   const specs: BundleSpec[] = [
     ...FUNCTIONS.map((f) => ({ name: f.name, entry: f.entry, zip: f.zip })),
     { name: SDK_ONLY, entry: "../bench/sdk-only.ts", zip: `dist/${SDK_ONLY}.zip` },
+    {
+      name: SDK_ELECTRODB,
+      entry: "../bench/import-electrodb.ts",
+      zip: `dist/${SDK_ELECTRODB}.zip`,
+    },
     ...(options.breakdown
       ? [
           {
             name: BREAKDOWN[0],
-            entry: "../bench/import-electrodb.ts",
-            zip: `dist/${BREAKDOWN[0]}.zip`,
-          },
-          {
-            name: BREAKDOWN[1],
             entry: "../bench/import-service.ts",
-            zip: `dist/${BREAKDOWN[1]}.zip`,
+            zip: `dist/${BREAKDOWN[0]}.zip`,
           },
         ]
       : []),
@@ -60,21 +64,31 @@ export async function buildBundles(
 
 // What a fresh Lambda process does at init: load the handler module (its top level builds the
 // config, logger and clients). Timed inside the process, so Node's own start-up is left out.
+// Wall time is what a cold start waits; CPU time (user + system) is the same work without the
+// waits for a core, so it moves far less when other processes share the machine.
 const IMPORT_SCRIPT = `
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 await import(process.env.BENCH_IMPORT_URL);
 const ms = performance.now() - t0;
-process.stdout.write(${JSON.stringify(RESULT_MARK)} + JSON.stringify({ ms }) + "\\n");
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(${JSON.stringify(RESULT_MARK)} + JSON.stringify({ ms, cpuMs }) + "\\n");
 process.exit(0);
 `;
 
-/** Milliseconds one fresh process takes to import a bundle. */
-async function importOnce(entry: string, env: Record<string, string>): Promise<number> {
+interface ImportTime {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+/** Wall and CPU milliseconds one fresh process takes to import a bundle. */
+async function importOnce(entry: string, env: Record<string, string>): Promise<ImportTime> {
   const run = await runNode(["--input-type=module", "-e", IMPORT_SCRIPT], {
     env: { ...env, BENCH_IMPORT_URL: pathToFileURL(entry).href },
   });
   const line = run.stdout.split("\n").find((l) => l.startsWith(RESULT_MARK)) ?? "";
-  return (JSON.parse(line.slice(RESULT_MARK.length)) as { ms: number }).ms;
+  return JSON.parse(line.slice(RESULT_MARK.length)) as ImportTime;
 }
 
 /** What the deployed functions set (infra-terraform's functions.tf): stack traces through the maps. */
@@ -104,8 +118,9 @@ export async function measureSourceMapCost(
   for (let i = -warmupRuns; i < runs; i++) {
     for (const name of names) {
       const entry = bundles.entries[name] as string;
-      const withoutMs = await importOnce(entry, env);
-      const withMs = await importOnce(entry, { ...env, NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS });
+      const withoutMs = (await importOnce(entry, env)).ms;
+      const withMs = (await importOnce(entry, { ...env, NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS }))
+        .ms;
       if (i >= 0) {
         off[name]?.push(withoutMs);
         on[name]?.push(withMs);
@@ -120,7 +135,14 @@ export async function measureSourceMapCost(
 }
 
 export interface ImportFigures {
+  /** Function -> its median over the SDK-only bundle's. */
   readonly ratios: Readonly<Record<string, number>>;
+  /** Function -> its median over the SDK-plus-ElectroDB bundle's: what our own layer adds. */
+  readonly ratiosOverElectrodb: Readonly<Record<string, number>>;
+  /** The same in CPU time of the same processes. */
+  readonly cpuRatiosOverElectrodb: Readonly<Record<string, number>>;
+  /** Bundle -> median import CPU ms. */
+  readonly medianCpuMs: Readonly<Record<string, number>>;
   readonly medianMs: Readonly<Record<string, number>>;
 }
 
@@ -136,19 +158,27 @@ export async function measureImports(
 ): Promise<ImportFigures> {
   const env = functionEnv(services, "bench-import");
   const names = Object.keys(bundles.entries);
-  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const samples: Record<string, ImportTime[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = -warmupRuns; i < runs; i++) {
     for (const name of names) {
-      const ms = await importOnce(bundles.entries[name] as string, env);
-      if (i >= 0) samples[name]?.push(ms);
+      const time = await importOnce(bundles.entries[name] as string, env);
+      if (i >= 0) samples[name]?.push(time);
     }
   }
-  const medianMs = Object.fromEntries(names.map((n) => [n, round(median(samples[n] ?? []), 2)]));
-  const sdk = medianMs[SDK_ONLY] as number;
-  const ratios = Object.fromEntries(
-    names
-      .filter((n) => n !== SDK_ONLY && !(BREAKDOWN as readonly string[]).includes(n))
-      .map((n) => [n, round((medianMs[n] as number) / sdk, 3)]),
-  );
-  return { ratios, medianMs };
+  const medians = (of: (time: ImportTime) => number) =>
+    Object.fromEntries(names.map((n) => [n, round(median((samples[n] ?? []).map(of)), 2)]));
+  const medianMs = medians((time) => time.ms);
+  const medianCpuMs = medians((time) => time.cpuMs);
+  const functions = names.filter((n) => !NOT_FUNCTIONS.includes(n));
+  const over = (ms: Readonly<Record<string, number>>, baseline: string) =>
+    Object.fromEntries(
+      functions.map((n) => [n, round((ms[n] as number) / (ms[baseline] as number), 3)]),
+    );
+  return {
+    ratios: over(medianMs, SDK_ONLY),
+    ratiosOverElectrodb: over(medianMs, SDK_ELECTRODB),
+    cpuRatiosOverElectrodb: over(medianCpuMs, SDK_ELECTRODB),
+    medianMs,
+    medianCpuMs,
+  };
 }

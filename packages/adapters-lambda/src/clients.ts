@@ -4,7 +4,7 @@ import { type Config, loadConfig } from "./config.ts";
 import { createLogger } from "./observability/logger.ts";
 import { createMetrics } from "./observability/metrics.ts";
 import { DynamoMovieInfoRepo } from "./store/movie-info-repo.ts";
-import { moviesService } from "./store/movies-service.ts";
+import { moviesServiceOnFirstUse } from "./store/movies-service.ts";
 import { DynamoRatingRepo } from "./store/rating-repo.ts";
 import { SnapshotLedger } from "./store/snapshot-ledger.ts";
 
@@ -23,9 +23,12 @@ export function s3Client(config: Config): S3Client {
   });
 }
 
-/** The repositories of one table, sharing one client. */
+/**
+ * The repositories of one table, sharing one client. Their ElectroDB service is built by the
+ * first request that reaches the store, not at cold start.
+ */
 export function movieStore(client: DynamoDBClient, tableName: string) {
-  const service = moviesService(client, tableName);
+  const service = moviesServiceOnFirstUse(client, tableName);
   const movieInfos = new DynamoMovieInfoRepo(client, service);
   return {
     movieInfos,

@@ -24,3 +24,26 @@ export function moviesService(client: DynamoDBClient, table: string) {
 }
 
 export type MoviesService = ReturnType<typeof moviesService>;
+
+/**
+ * The same service, built on first use. Building it is most of what our layer costs at import
+ * (ElectroDB validates each entity's model against its JSON schema, twice, and normalises its
+ * indexes: about 15 ms of a cold start, by a CPU profile of the bundled functions), so a
+ * function that is only initialised, or whose first request fails before the store, never pays
+ * for it. Every property read builds it (once) and reads the real service's.
+ */
+export function moviesServiceOnFirstUse(client: DynamoDBClient, table: string): MoviesService {
+  let built: MoviesService | undefined;
+  const service = () => {
+    built ??= moviesService(client, table);
+    return built;
+  };
+  return new Proxy({} as MoviesService, {
+    get: (_target, key) => {
+      const real = service();
+      const value: unknown = Reflect.get(real, key, real);
+      return typeof value === "function" ? value.bind(real) : value;
+    },
+    has: (_target, key) => Reflect.has(service(), key),
+  });
+}
