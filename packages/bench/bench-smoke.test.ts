@@ -17,6 +17,7 @@ const KEYS = [
   "warm_get_vs_raw_p99",
   "warm_patch_vs_raw_p50",
   "warm_patch_vs_raw_p99",
+  "warm_list_vs_raw_p50",
   "http_get_rps",
 ];
 

@@ -13,6 +13,7 @@ import {
   FUNCTIONS,
   type FunctionWiring,
   INGEST_MAX_ATTEMPTS,
+  routeMethods,
 } from "../../adapters-lambda/src/wiring.ts";
 
 export const FUNCTIONS_JSON = path.resolve(
@@ -52,6 +53,8 @@ export interface WiringJson {
       }
     >
   >;
+  /** The HTTP routes that also answer HEAD (every GET), with the same function. */
+  readonly head_routes: WiringJson["http_routes"];
   /** S3-triggered functions: the bucket's events that notify them. */
   readonly s3_notifications: Readonly<Record<string, { readonly events: readonly string[] }>>;
   /** Asynchronously invoked functions: Lambda's retries, then their failure queue. */
@@ -73,6 +76,22 @@ export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): Wi
         return value === undefined ? [] : [[fn.name, value]];
       }),
     );
+  const httpRoutes = by((fn) =>
+    fn.trigger.kind === "http"
+      ? {
+          method: fn.trigger.method,
+          path: fn.trigger.path,
+          authorization: fn.trigger.authorization,
+          source_path: sourcePath(fn.trigger.path),
+          request_parameters: Object.fromEntries(
+            [...fn.trigger.path.matchAll(PATH_PARAMETER)].map((m) => [
+              `method.request.path.${m[1]}`,
+              true as const,
+            ]),
+          ),
+        }
+      : undefined,
+  );
   return {
     functions: by((fn) => ({
       zip: path.posix.basename(fn.zip),
@@ -80,20 +99,10 @@ export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): Wi
       table_grants: fn.tableActions.length > 0 ? [{ actions: [...fn.tableActions] }] : [],
       bucket_grants: fn.bucketGrants.map((g) => ({ actions: [...g.actions], prefix: g.prefix })),
     })),
-    http_routes: by((fn) =>
-      fn.trigger.kind === "http"
-        ? {
-            method: fn.trigger.method,
-            path: fn.trigger.path,
-            authorization: fn.trigger.authorization,
-            source_path: sourcePath(fn.trigger.path),
-            request_parameters: Object.fromEntries(
-              [...fn.trigger.path.matchAll(PATH_PARAMETER)].map((m) => [
-                `method.request.path.${m[1]}`,
-                true,
-              ]),
-            ),
-          }
+    http_routes: httpRoutes,
+    head_routes: by((fn) =>
+      fn.trigger.kind === "http" && routeMethods(fn.trigger).includes("HEAD")
+        ? httpRoutes[fn.name]
         : undefined,
     ),
     s3_notifications: by((fn) =>

@@ -7,7 +7,7 @@ import {
   gatewayResponse,
   problemResponse,
 } from "@movies/adapters-lambda";
-import type { HttpRoute } from "@movies/adapters-lambda/wiring";
+import { type HttpRoute, routeMethods } from "@movies/adapters-lambda/wiring";
 import { apiGatewayProxyEvent } from "@movies/local-aws";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 
@@ -106,7 +106,9 @@ export async function startHttpGateway(options: {
         const match = route.pattern.exec(url.pathname);
         return match ? [{ route, match }] : [];
       });
-      const hit = matches.find(({ route }) => route.route.method === request.method);
+      const hit = matches.find(({ route }) =>
+        (routeMethods(route.route) as readonly string[]).includes(request.method ?? ""),
+      );
       if (!hit) return send(response, gatewayAnswer("MISSING_AUTHENTICATION_TOKEN"));
       const pathParameters = decodedParameters(hit.route.parameterNames, hit.match);
       if (!pathParameters) {

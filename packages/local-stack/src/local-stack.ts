@@ -7,8 +7,10 @@ import {
   createMetrics,
   decodeS3Key,
   ensureTable,
+  makeDeleteMovieHandler,
   makeGetMovieHandler,
   makeIngestMovieInfosHandler,
+  makeListMoviesHandler,
   makeUpdateMovieRatingHandler,
   movieStore,
 } from "@movies/adapters-lambda";
@@ -88,6 +90,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const handlers = {
       "get-movie": makeGetMovieHandler({ logger, store }),
       "update-movie-rating": makeUpdateMovieRatingHandler({ logger, store }),
+      "list-movies": makeListMoviesHandler({ logger, store }),
+      "delete-movie": makeDeleteMovieHandler({ logger, store }),
       "ingest-movie-infos": makeIngestMovieInfosHandler({
         ...store,
         bucket: options.bucket,

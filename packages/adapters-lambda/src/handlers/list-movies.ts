@@ -1,0 +1,32 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import httpErrorHandler from "@middy/http-error-handler";
+import { type ListMoviesDeps, listMovies } from "@movies/domain";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { etagOf } from "../http/etag.ts";
+import { httpHead } from "../http/http-head.ts";
+import { httpProblems } from "../http/http-problems.ts";
+import { jsonResponse } from "../http/problem.ts";
+import type { Logger } from "../observability/logger.ts";
+
+export interface ListMoviesHandlerDeps {
+  readonly logger: Logger;
+  readonly store: ListMoviesDeps;
+}
+
+/** GET (and HEAD) /movies?limit&cursor: a page of movies, each with its ETag, and the next cursor. */
+export function makeListMoviesHandler({ logger, store }: ListMoviesHandlerDeps) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpHead())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpErrorHandler({ logger: false }))
+    .use(httpProblems(logger))
+    .handler(async (event) => {
+      const query = event.queryStringParameters ?? {};
+      const page = await listMovies(store, { limit: query["limit"], cursor: query["cursor"] });
+      return jsonResponse(200, {
+        movies: page.items.map((movie) => ({ ...movie, etag: etagOf(movie) })),
+        next: page.next ?? null,
+      });
+    });
+}
