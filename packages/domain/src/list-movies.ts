@@ -1,5 +1,5 @@
 import { type FieldError, ValidationError } from "./errors.ts";
-import { describeValue } from "./message-values.ts";
+import { describeValue, quote } from "./message-values.ts";
 import type { Movie, Page } from "./movie.ts";
 import type { MovieInfoRepo } from "./ports.ts";
 import { toMovie } from "./to-movie.ts";
@@ -36,7 +36,7 @@ export async function listMovies(
     else {
       errors.push({
         field: "limit",
-        message: `must be a whole number from 1 to ${LIST_LIMIT_MAX} (found ${describeValue(query.limit)})`,
+        message: `must be a whole number from 1 to ${LIST_LIMIT_MAX} (found ${typeof query.limit === "string" ? quote(query.limit) : describeValue(query.limit)})`,
       });
     }
   }
