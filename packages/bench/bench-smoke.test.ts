@@ -19,6 +19,7 @@ const KEYS = [
   "warm_get_vs_raw_p99",
   "warm_patch_vs_raw_p50",
   "warm_patch_vs_raw_p99",
+  "warm_list_vs_raw_p50",
   "http_get_rps",
   "plan_mb_per_s",
   "plan_rss_mb_12m_ids",

@@ -11,6 +11,12 @@ export interface WarmApiFigures {
   /** PATCH against what it has to do: the transaction and the consistent read of the result. */
   readonly warm_patch_vs_raw_tx_query_p50: number;
   readonly warm_patch_vs_raw_tx_query_p99: number;
+  /** A page of 50 movies (GET /movies) against the one Scan it sends. */
+  readonly warm_list_vs_raw_p50: number;
+  readonly warm_list_vs_raw_p99: number;
+  /** One page's read cost as DynamoDB reports it (consistent Scan), and the items it reads. */
+  readonly list_page_rcu: number;
+  readonly list_page_items_read: number;
   readonly warm_ms: Readonly<Record<string, number>>;
 }
 
@@ -34,7 +40,15 @@ export async function measureWarmApi(
       warm_patch_vs_raw_p99: ratio(result.patch.p99, result.rawTransaction.p99),
       warm_patch_vs_raw_tx_query_p50: ratio(result.patch.p50, result.rawTransactionAndQuery.p50),
       warm_patch_vs_raw_tx_query_p99: ratio(result.patch.p99, result.rawTransactionAndQuery.p99),
+      warm_list_vs_raw_p50: ratio(result.list.p50, result.rawScan.p50),
+      warm_list_vs_raw_p99: ratio(result.list.p99, result.rawScan.p99),
+      list_page_rcu: result.listPage.capacityUnits,
+      list_page_items_read: result.listPage.itemsRead,
       warm_ms: {
+        list_p50: round(result.list.p50, 3),
+        list_p99: round(result.list.p99, 3),
+        raw_scan_p50: round(result.rawScan.p50, 3),
+        raw_scan_p99: round(result.rawScan.p99, 3),
         get_p50: round(result.get.p50, 3),
         get_p99: round(result.get.p99, 3),
         raw_query_p50: round(result.rawQuery.p50, 3),

@@ -2,6 +2,8 @@ import {
   DynamoDBClient,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
@@ -9,7 +11,7 @@ import { lambdaContext } from "@movies/local-aws";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { dynamoClient, movieStore } from "../adapters-lambda/src/clients.ts";
 import { loadConfig } from "../adapters-lambda/src/config.ts";
-import { movieRouteEvent } from "../adapters-lambda/test-kit/movie-route-event.ts";
+import { listEvent, movieRouteEvent } from "../adapters-lambda/test-kit/movie-route-event.ts";
 import { percentile } from "./lib.ts";
 
 type ProxyHandler = (
@@ -33,10 +35,20 @@ export interface WarmApiResult {
   readonly patch: LatencySummary;
   readonly rawTransaction: LatencySummary;
   readonly rawTransactionAndQuery: LatencySummary;
+  /** A page of `LIST_PAGE` movies, and the Scan it sends. */
+  readonly list: LatencySummary;
+  readonly rawScan: LatencySummary;
+  /** What one page costs: the read capacity DynamoDB reports for its Scan, and the items read. */
+  readonly listPage: { readonly capacityUnits: number; readonly itemsRead: number };
   readonly iterations: number;
   /** What the handlers sent, as captured: the commands the raw side replays. */
-  readonly commands: { readonly get: string[]; readonly patch: string[] };
+  readonly commands: { readonly get: string[]; readonly patch: string[]; readonly list: string[] };
 }
+
+/** The page size the list is measured at (the API's default). */
+export const LIST_PAGE = 50;
+/** Movies in the table: more than a page, a third of them rated (two items in their partition). */
+const LIST_MOVIES = 3 * LIST_PAGE;
 
 interface Sent {
   readonly client: DynamoDBClient;
@@ -60,6 +72,22 @@ export async function warmApi(input: WarmApiInput): Promise<WarmApiResult> {
       release_date: "2014-10-26",
     },
   ]);
+  const store = movieStore(dynamoClient(config), config.tableName);
+  for (let start = 0; start < LIST_MOVIES; start += 25) {
+    await store.movieInfos.putBatch(
+      Array.from({ length: 25 }, (_, i) => ({
+        movie_id: `bench-list-${start + i}`,
+        name: `Listed ${start + i}`,
+        country_of_origin: "France",
+        release_date: "2001-02-03",
+      })),
+    );
+  }
+  for (let i = 0; i < LIST_MOVIES; i += 3) {
+    await store.ratings.update(`bench-list-${i}`, { rotten_tomatoes_rating: 50, imdb_rating: 5 });
+  }
+  const listMovies = (await import("../adapters-lambda/src/functions/list-movies.ts"))
+    .handler as ProxyHandler;
   const getMovie = (await import("../adapters-lambda/src/functions/get-movie.ts"))
     .handler as ProxyHandler;
   const updateRating = (await import("../adapters-lambda/src/functions/update-movie-rating.ts"))
@@ -88,6 +116,12 @@ export async function warmApi(input: WarmApiInput): Promise<WarmApiResult> {
     "TransactWriteItemsCommand",
   );
   const patchQuery = commandInput<QueryCommandInput>(patch, "QueryCommand");
+  const listEventOf = () => listEvent({ limit: String(LIST_PAGE) });
+  const list = await capture(() => invoke(listMovies, listEventOf(), "list-movies"));
+  const scan = commandInput<ScanCommandInput>(list, "ScanCommand");
+  const costed = await list.client.send(
+    new ScanCommand({ ...scan, ReturnConsumedCapacity: "TOTAL" }),
+  );
 
   const samples = {
     get: [] as number[],
@@ -95,6 +129,8 @@ export async function warmApi(input: WarmApiInput): Promise<WarmApiResult> {
     patch: [] as number[],
     rawTransaction: [] as number[],
     rawTransactionAndQuery: [] as number[],
+    list: [] as number[],
+    rawScan: [] as number[],
   };
   const time = async (into: number[] | undefined, run: () => Promise<unknown>) => {
     const t0 = performance.now();
@@ -114,6 +150,9 @@ export async function warmApi(input: WarmApiInput): Promise<WarmApiResult> {
     await time(keep ? samples.rawTransaction : undefined, () =>
       patch.client.send(new TransactWriteItemsCommand(transaction)),
     );
+    const lEvent = listEventOf();
+    await time(keep ? samples.list : undefined, () => invoke(listMovies, lEvent, "list-movies"));
+    await time(keep ? samples.rawScan : undefined, () => list.client.send(new ScanCommand(scan)));
     await time(keep ? samples.rawTransactionAndQuery : undefined, async () => {
       await patch.client.send(new TransactWriteItemsCommand(transaction));
       await patch.client.send(new QueryCommand(patchQuery));
@@ -129,8 +168,18 @@ export async function warmApi(input: WarmApiInput): Promise<WarmApiResult> {
     patch: summary(samples.patch),
     rawTransaction: summary(samples.rawTransaction),
     rawTransactionAndQuery: summary(samples.rawTransactionAndQuery),
+    list: summary(samples.list),
+    rawScan: summary(samples.rawScan),
+    listPage: {
+      capacityUnits: costed.ConsumedCapacity?.CapacityUnits ?? Number.NaN,
+      itemsRead: costed.ScannedCount ?? Number.NaN,
+    },
     iterations: input.iterations,
-    commands: { get: get.commands.map((c) => c.name), patch: patch.commands.map((c) => c.name) },
+    commands: {
+      get: get.commands.map((c) => c.name),
+      patch: patch.commands.map((c) => c.name),
+      list: list.commands.map((c) => c.name),
+    },
   };
 }
 

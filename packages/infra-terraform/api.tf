@@ -1,10 +1,10 @@
 # REST API: the routes of the http triggers in wiring.ts (functions.json), each an AWS_PROXY
-# integration to its function. GET is open; PATCH requires SigV4 (AWS_IAM) unless
-# var.patch_authorization opens it.
+# integration to its function. GET (and HEAD) is open; PATCH and DELETE require SigV4 (AWS_IAM)
+# unless var.patch_authorization opens them.
 
 resource "aws_api_gateway_rest_api" "movies" {
   name        = "${var.name_prefix}-api"
-  description = "Movies: GET and PATCH /movies/{movie_id}."
+  description = "Movies: list (GET /movies), GET, PATCH and DELETE /movies/{movie_id}."
 
   endpoint_configuration {
     types = ["REGIONAL"]
@@ -69,6 +69,38 @@ resource "aws_lambda_permission" "api_invoke" {
   function_name = aws_lambda_function.function[each.key].function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_api_gateway_rest_api.movies.execution_arn}/*/${each.value.method}${each.value.source_path}"
+}
+
+# HEAD beside every GET route, to the same function (which answers it without a body).
+resource "aws_api_gateway_method" "head" {
+  for_each = local.wiring.head_routes
+
+  rest_api_id        = aws_api_gateway_rest_api.movies.id
+  resource_id        = local.api_resources[each.value.path]
+  http_method        = "HEAD"
+  authorization      = local.route_authorization[each.value.authorization]
+  request_parameters = each.value.request_parameters
+}
+
+resource "aws_api_gateway_integration" "head" {
+  for_each = local.wiring.head_routes
+
+  rest_api_id             = aws_api_gateway_rest_api.movies.id
+  resource_id             = local.api_resources[each.value.path]
+  http_method             = aws_api_gateway_method.head[each.key].http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = aws_lambda_function.function[each.key].invoke_arn
+}
+
+resource "aws_lambda_permission" "api_invoke_head" {
+  for_each = local.wiring.head_routes
+
+  statement_id  = "AllowApiGatewayHead-${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.function[each.key].function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.movies.execution_arn}/*/HEAD${each.value.source_path}"
 }
 
 # --- API Gateway's own errors --------------------------------------------------------------------
@@ -192,6 +224,8 @@ resource "aws_api_gateway_deployment" "movies" {
       aws_api_gateway_resource.movie,
       aws_api_gateway_method.route,
       aws_api_gateway_integration.route,
+      aws_api_gateway_method.head,
+      aws_api_gateway_integration.head,
       aws_api_gateway_gateway_response.problem,
       aws_api_gateway_method.preflight,
       aws_api_gateway_integration.preflight,

@@ -43,7 +43,7 @@ variable "bucket_name" {
 }
 
 variable "patch_authorization" {
-  description = "Authorization of the routes wiring.ts marks AWS_IAM (today PATCH /movies/{movie_id}): AWS_IAM (callers sign with SigV4 and need execute-api:Invoke) or NONE (open, for demos only)."
+  description = "Authorization of the routes wiring.ts marks AWS_IAM (PATCH and DELETE /movies/{movie_id}): AWS_IAM (callers sign with SigV4 and need execute-api:Invoke) or NONE (open, for demos only)."
   type        = string
   default     = "AWS_IAM"
 

@@ -2,11 +2,13 @@
 // local stack and for services that reuse the table model. `./wiring` holds the wiring alone.
 export { coldStart, ingestColdStart, type MovieStore, movieStore } from "./clients.ts";
 export { type Config, ConfigError, loadConfig } from "./config.ts";
+export { type DeleteMovieHandlerDeps, makeDeleteMovieHandler } from "./handlers/delete-movie.ts";
 export { type GetMovieHandlerDeps, makeGetMovieHandler } from "./handlers/get-movie.ts";
 export {
   type IngestMovieInfosHandlerDeps,
   makeIngestMovieInfosHandler,
 } from "./handlers/ingest-movie-infos.ts";
+export { type ListMoviesHandlerDeps, makeListMoviesHandler } from "./handlers/list-movies.ts";
 export {
   makeUpdateMovieRatingHandler,
   type UpdateMovieRatingHandlerDeps,

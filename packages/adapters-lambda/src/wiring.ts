@@ -5,15 +5,29 @@
  * and the deployed stack cannot drift apart.
  */
 
-export type FunctionName = "ingest-movie-infos" | "update-movie-rating" | "get-movie";
+export type FunctionName =
+  | "ingest-movie-infos"
+  | "update-movie-rating"
+  | "get-movie"
+  | "list-movies"
+  | "delete-movie";
 
+/**
+ * An HTTP route. A GET route also answers HEAD, with the same function (API Gateway gets a HEAD
+ * method beside each GET; the local gateway routes HEAD as GET).
+ */
 export interface HttpRoute {
   readonly kind: "http";
-  readonly method: "GET" | "PATCH";
+  readonly method: "GET" | "PATCH" | "DELETE";
   /** API Gateway REST resource path. */
-  readonly path: "/movies/{movie_id}";
+  readonly path: "/movies" | "/movies/{movie_id}";
   /** Authorization when deployed with default variables. */
   readonly authorization: "NONE" | "AWS_IAM";
+}
+
+/** The methods a route answers: its own, and HEAD beside a GET (same function, no body). */
+export function routeMethods(route: HttpRoute): readonly ("GET" | "PATCH" | "DELETE" | "HEAD")[] {
+  return route.method === "GET" ? ["GET", "HEAD"] : [route.method];
 }
 
 /**
@@ -118,6 +132,28 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
     zip: "dist/get-movie.zip",
     trigger: { kind: "http", method: "GET", path: "/movies/{movie_id}", authorization: "NONE" },
     tableActions: ["dynamodb:Query"],
+    bucketGrants: [],
+  },
+  {
+    name: "list-movies",
+    entry: "src/functions/list-movies.ts",
+    zip: "dist/list-movies.zip",
+    trigger: { kind: "http", method: "GET", path: "/movies", authorization: "NONE" },
+    tableActions: ["dynamodb:Scan"],
+    bucketGrants: [],
+  },
+  {
+    name: "delete-movie",
+    entry: "src/functions/delete-movie.ts",
+    zip: "dist/delete-movie.zip",
+    trigger: {
+      kind: "http",
+      method: "DELETE",
+      path: "/movies/{movie_id}",
+      authorization: "AWS_IAM",
+    },
+    // The read before the transaction, and the transaction's two deletes.
+    tableActions: ["dynamodb:Query", "dynamodb:DeleteItem"],
     bucketGrants: [],
   },
 ];

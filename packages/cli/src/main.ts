@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { ConfigError, withoutSeparator } from "@movies/local-aws/settings";
-import { callApi } from "./api-client.ts";
+import { apiClient } from "./api-client.ts";
 import { CLI_HELP, CLI_OPTIONS } from "./cli-options.ts";
 import { ingestFile } from "./ingest-command.ts";
 import { exitCodeOf } from "./ingest-progress.ts";
 import { statusLine } from "./status-line.ts";
-import { resolveTarget, UsageError } from "./target.ts";
+import { resolveTarget, type Target, UsageError } from "./target.ts";
 
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -19,10 +19,16 @@ async function run(argv: string[]): Promise<number> {
     console.log(CLI_HELP);
     return values.help ? 0 : 2;
   }
+  const target = resolveTarget(values, process.env);
+  if (command === "list") {
+    if (argument !== undefined) throw new UsageError("list takes no argument; see movies --help");
+    return listAll(target, values.limit);
+  }
   if (argument === undefined || extra.length > 0) {
     throw new UsageError(`${command} takes exactly one argument; see movies --help`);
   }
-  const target = resolveTarget(values, process.env);
+  const api = apiClient(target, command);
+  const movie = { params: { path: { movie_id: argument } } };
 
   switch (command) {
     case "ingest": {
@@ -37,17 +43,25 @@ async function run(argv: string[]): Promise<number> {
       return exitCodeOf(report);
     }
     case "get":
-      return printed(await callApi(target, "GET", `/movies/${encodeURIComponent(argument)}`));
+      return printed(await api.GET("/movies/{movie_id}", movie));
+    case "delete": {
+      const { response, error } = await api.DELETE("/movies/{movie_id}", movie);
+      if (response.status === 204) {
+        console.error(`deleted ${argument}`);
+        return 0;
+      }
+      return printed({ response, error });
+    }
     case "rate": {
-      const body: Record<string, unknown> = {};
-      if (values["rotten-tomatoes"] !== undefined)
-        body["rotten_tomatoes_rating"] = number(values["rotten-tomatoes"], "--rotten-tomatoes");
-      if (values.imdb !== undefined) body["imdb_rating"] = number(values.imdb, "--imdb");
-      if (Object.keys(body).length === 0)
+      const rt = values["rotten-tomatoes"];
+      const imdb = values.imdb;
+      if (rt === undefined && imdb === undefined)
         throw new UsageError("rate needs --rotten-tomatoes, --imdb or both");
-      return printed(
-        await callApi(target, "PATCH", `/movies/${encodeURIComponent(argument)}`, body),
-      );
+      const body = {
+        ...(rt !== undefined && { rotten_tomatoes_rating: number(rt, "--rotten-tomatoes") }),
+        ...(imdb !== undefined && { imdb_rating: number(imdb, "--imdb") }),
+      } as { rotten_tomatoes_rating: number; imdb_rating?: number };
+      return printed(await api.PATCH("/movies/{movie_id}", { ...movie, body }));
     }
     default:
       throw new UsageError(`unknown command ${command}; see movies --help`);
@@ -61,17 +75,42 @@ function number(value: string, option: string): number {
   return parsed;
 }
 
+/** Walks every page of `GET /movies`, printing the movies as one JSON array as they come. */
+async function listAll(target: Target, limitText: string | undefined): Promise<number> {
+  const limit = limitText === undefined ? undefined : number(limitText, "--limit");
+  const api = apiClient(target, "list");
+  let cursor: string | undefined;
+  let first = true;
+  do {
+    const { data, error, response } = await api.GET("/movies", {
+      params: { query: { ...(limit !== undefined && { limit }), ...(cursor && { cursor }) } },
+    });
+    if (data === undefined) {
+      if (!first) console.log("]");
+      return printed({ response, error });
+    }
+    for (const item of data.movies) {
+      process.stdout.write(`${first ? "[\n" : ",\n"}${JSON.stringify(item)}`);
+      first = false;
+    }
+    cursor = data.next ?? undefined;
+  } while (cursor !== undefined);
+  console.log(first ? "[]" : "\n]");
+  return 0;
+}
+
 /** A movie goes to stdout; a problem's detail and each invalid field to stderr. */
-function printed(response: { status: number; body: unknown }): number {
-  if (response.status === 200) {
-    console.log(JSON.stringify(response.body, null, 2));
+function printed(result: { data?: unknown; error?: unknown; response: Response }): number {
+  if (result.response.ok) {
+    console.log(JSON.stringify(result.data, null, 2));
     return 0;
   }
-  const problem = response.body as {
-    detail?: string;
-    errors?: { field: string; message: string }[];
-  };
-  console.error(`${response.status}: ${problem?.detail ?? JSON.stringify(response.body)}`);
+  const problem = result.error as
+    | { detail?: string; errors?: { field: string; message: string }[] }
+    | undefined;
+  const detail =
+    typeof problem === "object" && problem?.detail ? problem.detail : JSON.stringify(problem);
+  console.error(`${result.response.status}: ${detail}`);
   for (const error of problem?.errors ?? []) console.error(`  ${error.field}: ${error.message}`);
   return 1;
 }

@@ -12,6 +12,7 @@ export abstract class MoviesError extends Error {
   abstract readonly kind:
     | "validation"
     | "not_found"
+    | "precondition_failed"
     | "storage"
     | "ingest_incomplete"
     | "invalid_header";
@@ -36,6 +37,18 @@ export class MovieNotFoundError extends MoviesError {
   constructor(movieId: string) {
     super(`movie ${movieId} does not exist`);
     this.name = "MovieNotFoundError";
+    this.movieId = movieId;
+  }
+}
+
+/** A conditional write found the movie in another state than the caller expected; nothing changed. */
+export class PreconditionFailedError extends MoviesError {
+  readonly kind = "precondition_failed";
+  readonly movieId: string;
+
+  constructor(movieId: string) {
+    super(`movie ${movieId} is no longer in the state the request expected`);
+    this.name = "PreconditionFailedError";
     this.movieId = movieId;
   }
 }

@@ -1,6 +1,12 @@
 import { type FieldError, ValidationError } from "./errors.ts";
 import { describeValue, isRecord, quote } from "./message-values.ts";
-import type { RatingChanges } from "./movie.ts";
+import type { RatingChanges, StoredMovie } from "./movie.ts";
+
+/**
+ * How a PATCH body is read: `json` sets the ratings it names; `merge-patch` (RFC 7396) also
+ * clears a rating set to `null`.
+ */
+export type PatchFormat = "json" | "merge-patch";
 
 export const RATING_MIN = 0;
 export const RATING_MAX = 100;
@@ -46,20 +52,26 @@ export function collectRatingChanges(
   pathMovieId: string | undefined,
   body: unknown,
   errors: FieldError[],
+  format: PatchFormat = "json",
 ): RatingChanges | undefined {
   if (!isRecord(body)) {
     errors.push({ field: "body", message: `must be a JSON object (found ${describeValue(body)})` });
     return undefined;
   }
   const before = errors.length;
-  let rottenTomatoes: number | undefined;
-  let imdb: number | undefined;
+  let rottenTomatoes: number | null | undefined;
+  let imdb: number | null | undefined;
   for (const field of Object.keys(body)) {
     const value = body[field];
     if (field === "movie_id") {
       const message = bodyMovieIdProblem(value, pathMovieId);
       if (message !== undefined) errors.push({ field, message });
     } else if (field === "rotten_tomatoes_rating" || field === "imdb_rating") {
+      if (value === null && format === "merge-patch") {
+        if (field === "rotten_tomatoes_rating") rottenTomatoes = null;
+        else imdb = null;
+        continue;
+      }
       const message = ratingProblem(value);
       if (message !== undefined) errors.push({ field, message });
       else if (typeof value === "number") {
@@ -98,9 +110,27 @@ function bodyMovieIdProblem(value: unknown, pathMovieId: string | undefined): st
  * The rating changes of a PATCH body for the movie `pathMovieId`; a `ValidationError` naming every
  * failing field otherwise.
  */
-export function parseRatingChanges(pathMovieId: string, body: unknown): RatingChanges {
+export function parseRatingChanges(
+  pathMovieId: string,
+  body: unknown,
+  format: PatchFormat = "json",
+): RatingChanges {
   const errors: FieldError[] = [];
-  const changes = collectRatingChanges(pathMovieId, body, errors);
+  const changes = collectRatingChanges(pathMovieId, body, errors, format);
   if (changes === undefined) throw new ValidationError(errors);
   return changes;
+}
+
+/** The ratings as `changes` leave them: a rating left out kept, one set to `null` cleared. */
+export function applyRatingChanges(
+  rating: StoredMovie["rating"],
+  changes: RatingChanges,
+): NonNullable<StoredMovie["rating"]> {
+  const merged: { rotten_tomatoes_rating?: number; imdb_rating?: number } = { ...rating };
+  for (const field of RATING_FIELDS) {
+    const value = changes[field];
+    if (value === null) delete merged[field];
+    else if (value !== undefined) merged[field] = value;
+  }
+  return merged;
 }

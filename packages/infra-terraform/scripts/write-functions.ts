@@ -18,6 +18,7 @@ import {
   FUNCTIONS,
   type FunctionWiring,
   INGEST_MAX_ATTEMPTS,
+  routeMethods,
 } from "../../adapters-lambda/src/wiring.ts";
 
 export const FUNCTIONS_JSON = path.resolve(
@@ -57,6 +58,8 @@ export interface WiringJson {
       }
     >
   >;
+  /** The HTTP routes that also answer HEAD (every GET), with the same function. */
+  readonly head_routes: WiringJson["http_routes"];
   /** Each path of an HTTP route: the methods its preflight (OPTIONS) allows. */
   readonly http_paths: Readonly<Record<string, { readonly methods: string }>>;
   /** The CORS headers' fixed values (the allowed origins are the module's variable). */
@@ -85,7 +88,7 @@ export function httpPaths(
   const methods = new Map<string, string[]>();
   for (const { trigger } of functions) {
     if (trigger.kind !== "http") continue;
-    methods.set(trigger.path, [...(methods.get(trigger.path) ?? []), trigger.method]);
+    methods.set(trigger.path, [...(methods.get(trigger.path) ?? []), ...routeMethods(trigger)]);
   }
   return Object.fromEntries([...methods].map(([p, m]) => [p, { methods: m.join(", ") }]));
 }
@@ -98,6 +101,22 @@ export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): Wi
         return value === undefined ? [] : [[fn.name, value]];
       }),
     );
+  const httpRoutes = by((fn) =>
+    fn.trigger.kind === "http"
+      ? {
+          method: fn.trigger.method,
+          path: fn.trigger.path,
+          authorization: fn.trigger.authorization,
+          source_path: sourcePath(fn.trigger.path),
+          request_parameters: Object.fromEntries(
+            [...fn.trigger.path.matchAll(PATH_PARAMETER)].map((m) => [
+              `method.request.path.${m[1]}`,
+              true as const,
+            ]),
+          ),
+        }
+      : undefined,
+  );
   return {
     functions: by((fn) => ({
       zip: path.posix.basename(fn.zip),
@@ -105,20 +124,10 @@ export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): Wi
       table_grants: fn.tableActions.length > 0 ? [{ actions: [...fn.tableActions] }] : [],
       bucket_grants: fn.bucketGrants.map((g) => ({ actions: [...g.actions], prefix: g.prefix })),
     })),
-    http_routes: by((fn) =>
-      fn.trigger.kind === "http"
-        ? {
-            method: fn.trigger.method,
-            path: fn.trigger.path,
-            authorization: fn.trigger.authorization,
-            source_path: sourcePath(fn.trigger.path),
-            request_parameters: Object.fromEntries(
-              [...fn.trigger.path.matchAll(PATH_PARAMETER)].map((m) => [
-                `method.request.path.${m[1]}`,
-                true,
-              ]),
-            ),
-          }
+    http_routes: httpRoutes,
+    head_routes: by((fn) =>
+      fn.trigger.kind === "http" && routeMethods(fn.trigger).includes("HEAD")
+        ? httpRoutes[fn.name]
         : undefined,
     ),
     http_paths: httpPaths(functions),

@@ -32,26 +32,26 @@ import { copyModule, removeCopy } from "./mutate.ts";
 import { MODULE_DIR } from "./paths.ts";
 
 // The wiring's types name only today's functions and routes: these two are what the next
-// wiring entries would look like (a listing route on the collection, an S3-triggered worker).
-const LIST_MOVIES = {
-  name: "list-movies",
-  entry: "src/handlers/list-movies.ts",
-  zip: "dist/list-movies.zip",
-  trigger: { kind: "http", method: "GET", path: "/movies", authorization: "NONE" },
-  tableActions: ["dynamodb:Query"],
+// wiring entries would look like (a creating route on the collection, an S3-triggered worker).
+const CREATE_MOVIE = {
+  name: "create-movie",
+  entry: "src/functions/create-movie.ts",
+  zip: "dist/create-movie.zip",
+  trigger: { kind: "http", method: "POST", path: "/movies", authorization: "AWS_IAM" },
+  tableActions: ["dynamodb:PutItem"],
   bucketGrants: [],
 } as unknown as FunctionWiring;
 
 const ARCHIVE_SNAPSHOTS = {
   name: "archive-snapshots",
-  entry: "src/handlers/archive-snapshots.ts",
+  entry: "src/functions/archive-snapshots.ts",
   zip: "dist/archive-snapshots.zip",
   trigger: { kind: "s3", events: ["s3:ObjectCreated:*"] },
   tableActions: [],
   bucketGrants: [{ actions: ["s3:GetObject"], prefix: "" }],
 } as unknown as FunctionWiring;
 
-const ADDED = [LIST_MOVIES, ARCHIVE_SNAPSHOTS];
+const ADDED = [CREATE_MOVIE, ARCHIVE_SNAPSHOTS];
 const WIRING = [...FUNCTIONS, ...ADDED];
 
 let copy: string;
@@ -103,9 +103,9 @@ describe("adding a function to the wiring", () => {
   });
 
   it("routes the HTTP-triggered one, and lets only its route invoke it", () => {
-    const lambda = functionResource(mod, LIST_MOVIES);
-    const trigger = LIST_MOVIES.trigger;
-    if (trigger.kind !== "http" || !lambda) throw new Error("list-movies is HTTP-triggered");
+    const lambda = functionResource(mod, CREATE_MOVIE);
+    const trigger = CREATE_MOVIE.trigger;
+    if (trigger.kind !== "http" || !lambda) throw new Error("create-movie is HTTP-triggered");
     const methods = resources(mod, "aws_api_gateway_method").filter(
       (m) => str(m.block, "http_method") === trigger.method,
     );

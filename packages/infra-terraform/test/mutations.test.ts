@@ -182,10 +182,18 @@ const MUTATIONS: readonly Mutation[] = [
   {
     title: "every route wired to the rating function",
     file: "api.tf",
-    from: "uri                     = aws_lambda_function.function[each.key].invoke_arn",
-    to: `uri                     = aws_lambda_function.function["${PATCH.name}"].invoke_arn`,
+    from: 'http_method             = aws_api_gateway_method.route[each.key].http_method\n  type                    = "AWS_PROXY"\n  integration_http_method = "POST"\n  uri                     = aws_lambda_function.function[each.key].invoke_arn',
+    to: `http_method             = aws_api_gateway_method.route[each.key].http_method\n  type                    = "AWS_PROXY"\n  integration_http_method = "POST"\n  uri                     = aws_lambda_function.function["${PATCH.name}"].invoke_arn`,
     check: checkApi,
     expected: `route ${route(GET)}: integration uri \${${lambda(PATCH)}.invoke_arn} is not ${lambda(GET)}.invoke_arn (${GET.name})`,
+  },
+  {
+    title: "the GET routes without their HEAD",
+    file: "api.tf",
+    from: 'http_method        = "HEAD"',
+    to: 'http_method        = "OPTIONS"',
+    check: checkApi,
+    expected: `route HEAD ${GET.trigger.kind === "http" ? GET.trigger.path : "?"} (${GET.name}): expected one aws_api_gateway_method, found 0`,
   },
   {
     title: "an API permission not scoped to its method and path",
@@ -600,7 +608,7 @@ describe("the contract checks catch a broken module", () => {
       ),
     );
     expect(checkInvokePermissions(mod)).toContain(
-      `aws_lambda_permission.api_invoke_get_movie_any: source_arn \${aws_api_gateway_rest_api.movies.execution_arn}/*, expected exactly ${sourceArn(GET)}`,
+      `aws_lambda_permission.api_invoke_get_movie_any: source_arn \${aws_api_gateway_rest_api.movies.execution_arn}/*, expected exactly ${sourceArn(GET)} or ${sourceArn(GET).replace("/GET/", "/HEAD/")}`,
     );
   });
 
@@ -609,11 +617,11 @@ describe("the contract checks catch a broken module", () => {
       append(
         dir,
         "api.tf",
-        `resource "aws_api_gateway_method" "delete_movie" {\n  rest_api_id   = aws_api_gateway_rest_api.movies.id\n  resource_id   = aws_api_gateway_resource.movie.id\n  http_method   = "DELETE"\n  authorization = "NONE"\n}`,
+        `resource "aws_api_gateway_method" "post_movie" {\n  rest_api_id   = aws_api_gateway_rest_api.movies.id\n  resource_id   = aws_api_gateway_resource.movie.id\n  http_method   = "POST"\n  authorization = "NONE"\n}`,
       ),
     );
     expect(checkApi(mod)).toContain(
-      "route DELETE /movies/{movie_id} (aws_api_gateway_method.delete_movie) is not in wiring.ts",
+      "route POST /movies/{movie_id} (aws_api_gateway_method.post_movie) is not in wiring.ts",
     );
   });
 });

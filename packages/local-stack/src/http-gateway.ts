@@ -10,7 +10,7 @@ import {
   problemResponse,
   withHeaders,
 } from "@movies/adapters-lambda";
-import type { HttpRoute } from "@movies/adapters-lambda/wiring";
+import { type HttpRoute, routeMethods } from "@movies/adapters-lambda/wiring";
 import { apiGatewayProxyEvent } from "@movies/local-aws";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 
@@ -134,14 +134,16 @@ export async function startHttpGateway(options: {
       });
       if (request.method === "OPTIONS" && matches.length > 0) {
         // The preflight, answered by the gateway as API Gateway's OPTIONS method does.
-        const methods = matches.map(({ route }) => route.route.method);
+        const methods = matches.flatMap(({ route }) => routeMethods(route.route));
         return send(response, {
           statusCode: 204,
           headers: cors.preflightHeaders(headersOf(request), methods),
           body: "",
         });
       }
-      const hit = matches.find(({ route }) => route.route.method === request.method);
+      const hit = matches.find(({ route }) =>
+        (routeMethods(route.route) as readonly string[]).includes(request.method ?? ""),
+      );
       if (!hit) return answer("MISSING_AUTHENTICATION_TOKEN");
       const pathParameters = decodedParameters(hit.route.parameterNames, hit.match);
       if (!pathParameters) {

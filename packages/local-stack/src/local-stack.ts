@@ -8,8 +8,10 @@ import {
   createMetrics,
   decodeS3Key,
   ensureTable,
+  makeDeleteMovieHandler,
   makeGetMovieHandler,
   makeIngestMovieInfosHandler,
+  makeListMoviesHandler,
   makeUpdateMovieRatingHandler,
   movieStore,
 } from "@movies/adapters-lambda";
@@ -93,6 +95,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const handlers = {
       "get-movie": makeGetMovieHandler({ logger, store, allowedOrigins }),
       "update-movie-rating": makeUpdateMovieRatingHandler({ logger, store, allowedOrigins }),
+      "list-movies": makeListMoviesHandler({ logger, store, allowedOrigins }),
+      "delete-movie": makeDeleteMovieHandler({ logger, store, allowedOrigins }),
       "ingest-movie-infos": makeIngestMovieInfosHandler({
         ...store,
         bucket: options.bucket,

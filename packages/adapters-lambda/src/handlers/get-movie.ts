@@ -4,6 +4,9 @@ import httpErrorHandler from "@middy/http-error-handler";
 import { type GetMovieDeps, getMovie } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpCors } from "../http/cors.ts";
+import { etagOf, noneMatch } from "../http/etag.ts";
+import { headerOf } from "../http/headers.ts";
+import { httpHead } from "../http/http-head.ts";
 import { httpProblems } from "../http/http-problems.ts";
 import { jsonResponse } from "../http/problem.ts";
 import { logMovieId } from "../observability/log-movie-id.ts";
@@ -16,15 +19,21 @@ export interface GetMovieHandlerDeps {
   readonly allowedOrigins?: readonly string[];
 }
 
-/** GET /movies/{movie_id}: the merged movie, or a problem. */
+/** GET (and HEAD) /movies/{movie_id}: the merged movie with its ETag, 304, or a problem. */
 export function makeGetMovieHandler({ logger, store, allowedOrigins = [] }: GetMovieHandlerDeps) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpHead())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMovieId(logger))
     .use(httpCors(allowedOrigins))
     .use(httpErrorHandler({ logger: false }))
     .use(httpProblems(logger))
-    .handler(async (event) =>
-      jsonResponse(200, await getMovie(store, event.pathParameters?.["movie_id"])),
-    );
+    .handler(async (event) => {
+      const movie = await getMovie(store, event.pathParameters?.["movie_id"]);
+      const etag = etagOf(movie);
+      if (noneMatch(headerOf(event, "if-none-match"), etag)) {
+        return { statusCode: 304, headers: { ETag: etag }, body: "" };
+      }
+      return jsonResponse(200, movie, { ETag: etag });
+    });
 }

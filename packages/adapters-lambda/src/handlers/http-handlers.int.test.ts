@@ -68,7 +68,7 @@ describe("the seed's flow", () => {
     const merged = SEED_MV1_RATED;
     expect(await patch("mv1", SEED_PATCH_BODY)).toEqual({
       statusCode: 200,
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ETag: expect.stringMatching(/^"[\w-]{27}"$/) },
       body: JSON.stringify(merged),
     });
     expect(json(await get("mv1"))).toEqual(merged);

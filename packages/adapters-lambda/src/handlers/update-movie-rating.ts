@@ -1,12 +1,13 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import httpErrorHandler from "@middy/http-error-handler";
-import httpJsonBodyParser from "@middy/http-json-body-parser";
 import { type RateMovieDeps, rateMovie } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpCors } from "../http/cors.ts";
+import { etagOf, ifMatch } from "../http/etag.ts";
+import { headerOf } from "../http/headers.ts";
 import { httpBodyLimit } from "../http/http-body-limit.ts";
-import { httpJsonContentType } from "../http/http-json-content-type.ts";
+import { httpJsonBody, patchFormatOf } from "../http/http-json-body.ts";
 import { httpProblems } from "../http/http-problems.ts";
 import { jsonResponse } from "../http/problem.ts";
 import { logMovieId } from "../observability/log-movie-id.ts";
@@ -21,7 +22,10 @@ export interface UpdateMovieRatingHandlerDeps {
   readonly allowedOrigins?: readonly string[];
 }
 
-/** PATCH /movies/{movie_id}: sets the ratings the body names and answers the merged movie. */
+/**
+ * PATCH /movies/{movie_id}: sets (JSON) or also clears (JSON Merge Patch) the ratings the body
+ * names, if the `If-Match` holds, and answers the movie as this write left it, with its ETag.
+ */
 export function makeUpdateMovieRatingHandler({
   logger,
   store,
@@ -34,9 +38,12 @@ export function makeUpdateMovieRatingHandler({
     .use(httpErrorHandler({ logger: false }))
     .use(httpProblems(logger))
     .use(httpBodyLimit(BODY_LIMIT_BYTES))
-    .use(httpJsonContentType())
-    .use(httpJsonBodyParser())
-    .handler(async (event) =>
-      jsonResponse(200, await rateMovie(store, event.pathParameters?.["movie_id"], event.body)),
-    );
+    .use(httpJsonBody())
+    .handler(async (event) => {
+      const movie = await rateMovie(store, event.pathParameters?.["movie_id"], event.body, {
+        format: patchFormatOf(event),
+        precondition: ifMatch(headerOf(event, "if-match")),
+      });
+      return jsonResponse(200, movie, { ETag: etagOf(movie) });
+    });
 }

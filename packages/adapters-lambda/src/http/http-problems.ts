@@ -1,20 +1,15 @@
 import type middy from "@middy/core";
-import { MovieNotFoundError, ValidationError } from "@movies/domain";
+import { MovieNotFoundError, PreconditionFailedError, ValidationError } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Logger } from "../observability/logger.ts";
 import { type Problem, ProblemError, problems } from "./problem.ts";
-
-const JSON_PARSER = "@middy/http-json-body-parser";
 
 /** The problem a failure shows the caller; everything unexpected is a generic 500. */
 export function problemFor(error: unknown, requestId: string): Problem {
   if (error instanceof ProblemError) return error.problem;
   if (error instanceof ValidationError) return problems.invalidInput(error.errors);
   if (error instanceof MovieNotFoundError) return problems.movieNotFound(error.movieId);
-  const { statusCode, cause } = (error ?? {}) as { statusCode?: unknown; cause?: unknown };
-  const fromJsonParser = (cause as { package?: unknown } | undefined)?.package === JSON_PARSER;
-  if (statusCode === 415) return problems.unsupportedMediaType();
-  if (statusCode === 422 && fromJsonParser) return problems.malformedJson();
+  if (error instanceof PreconditionFailedError) return problems.preconditionFailed(error.movieId);
   return problems.internal(requestId);
 }
 

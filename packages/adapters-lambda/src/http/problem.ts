@@ -42,10 +42,14 @@ export function problemResponse(problem: Problem): APIGatewayProxyResult {
   };
 }
 
-export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyResult {
   return {
     statusCode,
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...headers },
     body: JSON.stringify(body),
   };
 }
@@ -67,6 +71,18 @@ export const problems = {
     status: 400,
     detail: "The request body is not a valid JSON document.",
   }),
+  duplicateKey: (key: string): Problem => ({
+    type: `${TYPE_PREFIX}malformed-json`,
+    title: "Malformed JSON",
+    status: 400,
+    detail: `The request body names the key ${JSON.stringify(key).slice(0, 80)} twice in one object.`,
+  }),
+  preconditionFailed: (movieId: string): Problem => ({
+    type: `${TYPE_PREFIX}precondition-failed`,
+    title: "Precondition failed",
+    status: 412,
+    detail: `Movie ${movieId} has changed since the ETag given in If-Match; nothing was changed.`,
+  }),
   movieNotFound: (movieId: string): Problem => ({
     type: `${TYPE_PREFIX}movie-not-found`,
     title: "Movie not found",
@@ -83,7 +99,8 @@ export const problems = {
     type: `${TYPE_PREFIX}unsupported-media-type`,
     title: "Unsupported media type",
     status: 415,
-    detail: "The request body must be JSON, sent with Content-Type: application/json.",
+    detail:
+      "The request body must be JSON in UTF-8, sent with Content-Type: application/json or application/merge-patch+json.",
   }),
   internal: (requestId: string): Problem => ({
     type: `${TYPE_PREFIX}internal-error`,

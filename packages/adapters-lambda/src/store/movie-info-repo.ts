@@ -2,12 +2,23 @@ import {
   BatchWriteItemCommand,
   type DynamoDBClient,
   QueryCommand,
+  ScanCommand,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
-import type { MovieInfo, MovieInfoRepo, StoredMovie } from "@movies/domain";
+import type {
+  MovieInfo,
+  MovieInfoRepo,
+  Page,
+  PageRequest,
+  Precondition,
+  StoredMovie,
+} from "@movies/domain";
 import { UnwrittenItemsError } from "@movies/domain";
+import { decodeCursor, encodeCursor } from "./list-cursor.ts";
 import { type MovieInfoItems, movieInfoItems } from "./movie-info-items.ts";
+import { pageOf, scanInput } from "./movie-page.ts";
 import { type MovieQuery, movieQuery } from "./movie-query.ts";
+import { infoIs, ratingsAre, writeAgainstState } from "./movie-transactions.ts";
 import type { MoviesService } from "./movies-service.ts";
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.ts";
 import { isRetryable, storageError } from "./store-errors.ts";
@@ -95,6 +106,49 @@ export class DynamoMovieInfoRepo implements MovieInfoRepo {
     } catch (error) {
       throw storageError("reading a movie", error);
     }
+  }
+
+  async listMovies({ limit, cursor }: PageRequest): Promise<Page<StoredMovie>> {
+    const start = cursor === undefined ? undefined : decodeCursor(cursor);
+    try {
+      const { Items, LastEvaluatedKey } = await this.#client.send(
+        new ScanCommand(scanInput(this.#itemsOf.table, limit, start)),
+      );
+      const { page, resume } = pageOf(this.#movieQuery, Items ?? [], LastEvaluatedKey, limit);
+      return { items: page, next: resume === undefined ? undefined : encodeCursor(resume) };
+    } catch (error) {
+      throw storageError("listing movies", error);
+    }
+  }
+
+  /**
+   * Deletes info and rating in one transaction. With a precondition, both must still be as read
+   * when it held; without, the info must exist.
+   */
+  remove(movieId: string, precondition?: Precondition): Promise<void> {
+    return writeAgainstState(
+      {
+        service: this.#service,
+        retry: this.#retry,
+        movieId,
+        action: "removing the movie",
+        read: () => this.findMovie(movieId),
+        precondition,
+      },
+      (before) => {
+        const ratingCondition = precondition === undefined ? undefined : ratingsAre(before.rating);
+        return {
+          result: undefined,
+          writes: ({ movieInfo, movieRating }) => {
+            const rating = movieRating.delete({ movie_id: movieId });
+            return [
+              movieInfo.delete({ movie_id: movieId }).where(infoIs(before.info)).commit(),
+              (ratingCondition === undefined ? rating : rating.where(ratingCondition)).commit(),
+            ];
+          },
+        };
+      },
+    );
   }
 }
 

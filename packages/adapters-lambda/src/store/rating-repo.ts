@@ -1,9 +1,9 @@
-import type { RatingChanges, RatingRepo, StoredMovie } from "@movies/domain";
-import { MovieNotFoundError, StorageError } from "@movies/domain";
+import type { Precondition, RatingChanges, RatingRepo, StoredMovie } from "@movies/domain";
+import { applyRatingChanges } from "@movies/domain";
 import type { DynamoMovieInfoRepo } from "./movie-info-repo.ts";
+import { infoIs, RATING_FIELDS, ratingsAre, writeAgainstState } from "./movie-transactions.ts";
 import type { MoviesService } from "./movies-service.ts";
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.ts";
-import { isRetryable, storageError } from "./store-errors.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.ts";
 
 export class DynamoRatingRepo implements RatingRepo {
   readonly #service: MoviesService;
@@ -20,45 +20,45 @@ export class DynamoRatingRepo implements RatingRepo {
     this.#retry = retry;
   }
 
-  async update(movieId: string, changes: RatingChanges): Promise<StoredMovie> {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#transact(movieId, changes);
-      if (outcome === "written") break;
-      if (outcome === "no_movie") throw new MovieNotFoundError(movieId);
-      if (attempt >= this.#retry.maxAttempts) {
-        throw new StorageError(`updating the rating of ${movieId} kept conflicting`);
-      }
-      await this.#retry.sleep(backoffDelay(this.#retry, attempt));
-    }
-    const movie = await this.#movies.findMovie(movieId);
-    if (!movie) throw new MovieNotFoundError(movieId);
-    return movie;
-  }
-
-  /** One transaction: the info must exist, and the given ratings are set beside it. */
-  async #transact(
+  /**
+   * Reads the movie, then writes the ratings in one transaction whose conditions say the movie is
+   * still as read: the info unchanged, and (without a precondition) only the ratings this write
+   * keeps rather than sets, so concurrent writers of the same ratings never conflict. The answer
+   * is the read state with the changes applied: exactly what this write left.
+   */
+  update(
     movieId: string,
     changes: RatingChanges,
-  ): Promise<"written" | "no_movie" | "retry"> {
-    const result = await this.#service.transaction
-      .write(({ movieInfo, movieRating }) => [
-        movieInfo
-          .check({ movie_id: movieId })
-          .where((attr, op) => op.exists(attr.movie_id))
-          .commit(),
-        movieRating.upsert({ movie_id: movieId, ...changes }).commit(),
-      ])
-      .go()
-      .catch((error: unknown) => {
-        if (isRetryable(error)) return undefined;
-        throw storageError("updating a rating", error);
-      });
-    if (!result) return "retry";
-    if (!result.canceled) return "written";
-    const codes = result.data.map((item) => item.code);
-    if (codes[0] === "ConditionalCheckFailed") return "no_movie";
-    // Another transaction held one of the items; the SDK does not retry a cancelled transaction.
-    if (codes.includes("TransactionConflict")) return "retry";
-    throw new StorageError(`updating the rating of ${movieId} was cancelled: ${codes.join(", ")}`);
+    precondition?: Precondition,
+  ): Promise<StoredMovie> {
+    const kept = RATING_FIELDS.filter((field) => changes[field] === undefined);
+    return writeAgainstState(
+      {
+        service: this.#service,
+        retry: this.#retry,
+        movieId,
+        action: "updating the rating",
+        read: () => this.#movies.findMovie(movieId),
+        precondition,
+      },
+      (before) => {
+        const rating = applyRatingChanges(before.rating, changes);
+        const cleared = RATING_FIELDS.filter((field) => changes[field] === null);
+        const ratingCondition = ratingsAre(
+          before.rating,
+          precondition === undefined ? kept : RATING_FIELDS,
+        );
+        return {
+          result: { info: before.info, rating },
+          writes: ({ movieInfo, movieRating }) => {
+            const set = movieRating.update({ movie_id: movieId }).set(rating).remove(cleared);
+            return [
+              movieInfo.check({ movie_id: movieId }).where(infoIs(before.info)).commit(),
+              (ratingCondition === undefined ? set : set.where(ratingCondition)).commit(),
+            ];
+          },
+        };
+      },
+    );
   }
 }

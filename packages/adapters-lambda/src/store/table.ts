@@ -5,6 +5,9 @@ import {
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 
+/** The table's generic key attributes. */
+export const TABLE_KEY = { pk: "pk", sk: "sk" } as const;
+
 /**
  * Creates the single table the entities share (generic `pk`/`sk`, on demand) unless it exists.
  * Terraform owns the deployed table; this serves DynamoDB Local in tests and the local stack.
@@ -16,12 +19,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         TableName: tableName,
         BillingMode: "PAY_PER_REQUEST",
         AttributeDefinitions: [
-          { AttributeName: "pk", AttributeType: "S" },
-          { AttributeName: "sk", AttributeType: "S" },
+          { AttributeName: TABLE_KEY.pk, AttributeType: "S" },
+          { AttributeName: TABLE_KEY.sk, AttributeType: "S" },
         ],
         KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "sk", KeyType: "RANGE" },
+          { AttributeName: TABLE_KEY.pk, KeyType: "HASH" },
+          { AttributeName: TABLE_KEY.sk, KeyType: "RANGE" },
         ],
       }),
     );

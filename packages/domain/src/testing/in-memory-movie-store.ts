@@ -1,13 +1,29 @@
-import { MovieNotFoundError } from "../errors.ts";
+import { MovieNotFoundError, PreconditionFailedError, ValidationError } from "../errors.ts";
 import { MAX_BATCH_SIZE } from "../ingest-movie-infos.ts";
-import type { MovieInfo, MovieRating, RatingChanges, StoredMovie } from "../movie.ts";
+import type {
+  MovieInfo,
+  MovieRating,
+  Page,
+  PageRequest,
+  Precondition,
+  RatingChanges,
+  StoredMovie,
+} from "../movie.ts";
+import { isMovieId } from "../movie-id.ts";
 import type { MovieInfoRepo, RatingRepo } from "../ports.ts";
+import { applyRatingChanges } from "../rating-changes.ts";
+import { toMovie } from "../to-movie.ts";
 
 /** One call into the store, as the `before` hook sees it. */
 export type StoreCall =
   | { readonly method: "putBatch"; readonly index: number; readonly infos: readonly MovieInfo[] }
   | { readonly method: "findMovie"; readonly movieId: string }
-  | { readonly method: "update"; readonly movieId: string; readonly changes: RatingChanges };
+  | { readonly method: "update"; readonly movieId: string; readonly changes: RatingChanges }
+  | { readonly method: "listMovies"; readonly page: PageRequest }
+  | { readonly method: "remove"; readonly movieId: string };
+
+// The in-memory cursor: the last movie id of the page, after this mark.
+const CURSOR_MARK = "after:";
 
 export interface InMemoryMovieStoreOptions {
   /**
@@ -77,13 +93,50 @@ export class InMemoryMovieStore implements MovieInfoRepo, RatingRepo {
     return this.stored(movieId);
   }
 
-  async update(movieId: string, changes: RatingChanges): Promise<StoredMovie> {
+  async update(
+    movieId: string,
+    changes: RatingChanges,
+    precondition?: Precondition,
+  ): Promise<StoredMovie> {
     await this.before?.({ method: "update", movieId, changes });
     // Checked at write time, as the transaction's condition check is.
-    if (!this.infos.has(movieId)) throw new MovieNotFoundError(movieId);
-    this.ratings.set(movieId, { ...this.ratings.get(movieId), ...changes });
+    this.checked(movieId, precondition);
+    this.ratings.set(movieId, applyRatingChanges(this.ratings.get(movieId), changes));
+    return this.checked(movieId);
+  }
+
+  async remove(movieId: string, precondition?: Precondition): Promise<void> {
+    await this.before?.({ method: "remove", movieId });
+    this.checked(movieId, precondition);
+    this.infos.delete(movieId);
+    this.ratings.delete(movieId);
+  }
+
+  /** Movies in movie id order (code unit order); the cursor is the page's last id. */
+  async listMovies(page: PageRequest): Promise<Page<StoredMovie>> {
+    await this.before?.({ method: "listMovies", page });
+    let after = "";
+    if (page.cursor !== undefined) {
+      const id = page.cursor.slice(CURSOR_MARK.length);
+      if (!page.cursor.startsWith(CURSOR_MARK) || !isMovieId(id)) {
+        throw new ValidationError([{ field: "cursor", message: "is not a cursor of this list" }]);
+      }
+      after = id;
+    }
+    const ids = [...this.infos.keys()].filter((id) => id > after).sort();
+    const items = ids.slice(0, page.limit).flatMap((id) => this.stored(id) ?? []);
+    const last = items.at(-1)?.info.movie_id;
+    const more = ids.length > page.limit && last !== undefined;
+    return { items, next: more ? `${CURSOR_MARK}${last}` : undefined };
+  }
+
+  /** The stored movie, after checking it exists and meets `precondition`. */
+  private checked(movieId: string, precondition?: Precondition): StoredMovie {
     const stored = this.stored(movieId);
     if (stored === undefined) throw new MovieNotFoundError(movieId);
+    if (precondition !== undefined && !precondition(toMovie(stored))) {
+      throw new PreconditionFailedError(movieId);
+    }
     return stored;
   }
 

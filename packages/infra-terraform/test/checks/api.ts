@@ -1,4 +1,6 @@
 /** The REST API: exactly the wiring's routes, their integrations, deployment and stage. */
+
+import { routeMethods } from "../../../adapters-lambda/src/wiring.ts";
 import {
   attr,
   baseAddress,
@@ -58,10 +60,10 @@ export const checkApi: Check = (mod, functions) => {
     readonly authorization: unknown;
   }
   // OPTIONS is the CORS preflight API Gateway answers itself (checkCors), not a function's route.
-  const routeMethods = resources(mod, "aws_api_gateway_method").filter(
+  const methods = resources(mod, "aws_api_gateway_method").filter(
     (method) => attr(method.block, "http_method") !== "OPTIONS",
   );
-  const routes: Route[] = routeMethods.map((method) => {
+  const routes: Route[] = methods.map((method) => {
     const resourceId = String(attr(method.block, "resource_id"));
     const resourceRef = reference(resourceId);
     const routePath =
@@ -75,16 +77,18 @@ export const checkApi: Check = (mod, functions) => {
       authorization: resolved(mod, attr(method.block, "authorization")),
     };
   });
-  const expected = httpFunctions(functions);
-  const expectedKeys = new Set(expected.map((fn) => `${fn.trigger.method} ${fn.trigger.path}`));
+  // Each method of each route: a GET route's HEAD too, to the same function.
+  const expected = httpFunctions(functions).flatMap((fn) =>
+    routeMethods(fn.trigger).map((method) => ({ fn, trigger: { ...fn.trigger, method } })),
+  );
+  const expectedKeys = new Set(expected.map(({ trigger }) => `${trigger.method} ${trigger.path}`));
   for (const route of routes) {
     if (!expectedKeys.has(route.key)) {
       violations.push(`route ${route.key} (${route.method.address}) is not in wiring.ts`);
     }
   }
 
-  for (const fn of expected) {
-    const { trigger } = fn;
+  for (const { fn, trigger } of expected) {
     const key = `${trigger.method} ${trigger.path}`;
     const matching = routes.filter((r) => r.key === key);
     if (matching.length !== 1) {

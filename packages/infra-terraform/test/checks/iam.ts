@@ -3,7 +3,7 @@
  * accounted for, resource policies that only deny, and exactly the invoke permissions the
  * triggers need.
  */
-import { FUNCTIONS } from "../../../adapters-lambda/src/wiring.ts";
+import { FUNCTIONS, routeMethods } from "../../../adapters-lambda/src/wiring.ts";
 import {
   addressOf,
   attr,
@@ -337,9 +337,9 @@ export const checkResourcePolicies: Check = (mod) => {
 };
 
 /**
- * Who may invoke the functions, exactly: one permission per wiring trigger and nothing else, each
- * lambda:InvokeFunction for its trigger's service, API Gateway scoped to its route's method and
- * path on this API, S3 to this bucket in this account.
+ * Who may invoke the functions, exactly: one permission per wiring trigger (per method of a route:
+ * a GET's HEAD too) and nothing else, each lambda:InvokeFunction for its trigger's service, API
+ * Gateway scoped to its route's method and path on this API, S3 to this bucket in this account.
  */
 export const checkInvokePermissions: Check = (mod, functions = FUNCTIONS) => {
   const violations: string[] = [];
@@ -373,13 +373,18 @@ export const checkInvokePermissions: Check = (mod, functions = FUNCTIONS) => {
     if ("principal_org_id" in p.block || "event_source_token" in p.block) {
       violations.push(`${where}: unexpected principal_org_id or event_source_token`);
     }
+    let grant: string = fn.name;
     if (trigger.kind === "http") {
-      const sourceArn = api ? routeSourceArn(api.address, trigger) : "?";
-      if (str(p.block, "source_arn") !== sourceArn) {
+      const sourceArns = routeMethods(trigger).map((method) =>
+        api ? routeSourceArn(api.address, { ...trigger, method }) : "?",
+      );
+      const sourceArn = str(p.block, "source_arn");
+      if (sourceArn === undefined || !sourceArns.includes(sourceArn)) {
         violations.push(
-          `${where}: source_arn ${String(attr(p.block, "source_arn"))}, expected exactly ${sourceArn}`,
+          `${where}: source_arn ${String(attr(p.block, "source_arn"))}, expected exactly ${sourceArns.join(" or ")}`,
         );
       }
+      grant = `${fn.name} ${sourceArn}`;
     } else {
       if (!bucket || reference(attr(p.block, "source_arn")) !== `${bucket.address}.arn`) {
         violations.push(`${where}: source_arn must be exactly the bucket's arn`);
@@ -388,14 +393,21 @@ export const checkInvokePermissions: Check = (mod, functions = FUNCTIONS) => {
         violations.push(`${where}: source_account must be local.account_id`);
       }
     }
-    const earlier = seen.get(fn.name);
+    const earlier = seen.get(grant);
     if (earlier) {
       violations.push(`${where}: a second invoke permission for ${fn.name} (besides ${earlier})`);
     }
-    seen.set(fn.name, where);
+    seen.set(grant, where);
   }
   for (const fn of functions) {
-    if (!seen.has(fn.name)) {
+    const { trigger } = fn;
+    const grants =
+      trigger.kind === "http" && api
+        ? routeMethods(trigger).map(
+            (method) => `${fn.name} ${routeSourceArn(api.address, { ...trigger, method })}`,
+          )
+        : [fn.name];
+    if (!grants.every((grant) => seen.has(grant))) {
       violations.push(`${fn.name}: no aws_lambda_permission lets its trigger invoke it`);
     }
   }

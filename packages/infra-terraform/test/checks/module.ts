@@ -92,7 +92,10 @@ export function expectedZipPath(fn: FunctionWiring): string {
 export const NODE_OPTIONS = "--enable-source-maps";
 
 /** API Gateway source ARN of a route: any stage, its method, path parameters as `*`. */
-export function routeSourceArn(api: string, route: HttpRoute): string {
+export function routeSourceArn(
+  api: string,
+  route: Pick<HttpRoute, "path"> & { readonly method: string },
+): string {
   return `\${${api}.execution_arn}/*/${route.method}${sourcePath(route.path)}`;
 }
 

@@ -1,0 +1,4 @@
+import { coldStart } from "../clients.ts";
+import { makeDeleteMovieHandler } from "../handlers/delete-movie.ts";
+
+export const handler = makeDeleteMovieHandler(coldStart(process.env));
