@@ -20,7 +20,7 @@ import { handlerEnv } from "../../test-kit/handler-env.ts";
 import { openApiViolations } from "../../test-kit/openapi-contract.ts";
 import { reportFigures } from "../../test-kit/report-figures.ts";
 import { coldStart, movieStore } from "../clients.ts";
-import { duplicateKey } from "../http/http-json-body.ts";
+import { duplicateKey, MAX_JSON_DEPTH } from "../http/http-json-body.ts";
 import { makeGetMovieHandler } from "./get-movie.ts";
 import { makeUpdateMovieRatingHandler } from "./update-movie-rating.ts";
 
@@ -86,6 +86,9 @@ function expectedPatch(request: PatchRequest): Expected {
       // A `__proto__` key is data like any other (an unknown field below).
       body = JSON.parse(raw.toString("utf8"));
     } catch {
+      return { status: 400, type: "urn:movies:problem:malformed-json" };
+    }
+    if (depthOf(body) > MAX_JSON_DEPTH) {
       return { status: 400, type: "urn:movies:problem:malformed-json" };
     }
     // I-JSON: a key twice in one object is malformed (its own property test covers the scanner).
@@ -484,3 +487,11 @@ describe("a store that fails in every way (FAULT INJECTION): a generic 500, noth
     }
   });
 });
+
+/** How deep arrays and objects nest in a parsed JSON value (a scalar is 0 deep). */
+function depthOf(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child));
+  return deepest + 1;
+}

@@ -1,13 +1,14 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import httpErrorHandler from "@middy/http-error-handler";
+import httpJsonBodyParser from "@middy/http-json-body-parser";
 import { type RateMovieDeps, rateMovie } from "@movies/domain";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpCors } from "../http/cors.ts";
 import { etagOf, ifMatch } from "../http/etag.ts";
 import { headerOf } from "../http/headers.ts";
 import { httpBodyLimit } from "../http/http-body-limit.ts";
-import { httpJsonBody, patchFormatOf } from "../http/http-json-body.ts";
+import { httpIJson, httpJsonContentType, patchFormatOf } from "../http/http-json-body.ts";
 import { httpProblems } from "../http/http-problems.ts";
 import { jsonResponse } from "../http/problem.ts";
 import { logMovieId } from "../observability/log-movie-id.ts";
@@ -38,7 +39,9 @@ export function makeUpdateMovieRatingHandler({
     .use(httpErrorHandler({ logger: false }))
     .use(httpProblems(logger))
     .use(httpBodyLimit(BODY_LIMIT_BYTES))
-    .use(httpJsonBody())
+    .use(httpJsonContentType())
+    .use(httpJsonBodyParser())
+    .use(httpIJson())
     .handler(async (event) => {
       const movie = await rateMovie(store, event.pathParameters?.["movie_id"], event.body, {
         format: patchFormatOf(event),

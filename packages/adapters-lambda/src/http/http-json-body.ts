@@ -8,23 +8,35 @@ import { ProblemError, problems } from "./problem.ts";
 const JSON_MEDIA_TYPE = /^\s*application\/([a-z0-9!#$&^_.+-]+\+)?json\s*(;|$)/i;
 const MERGE_PATCH = /^\s*application\/merge-patch\+json\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
+/**
+ * Arrays and objects nested deeper than this make a body malformed (RFC 8259 lets a parser set
+ * the limit): a rating update needs one level, and the parser's prototype check recurses.
+ */
+export const MAX_JSON_DEPTH = 64;
 
-const formats = new WeakMap<APIGatewayProxyEvent, PatchFormat>();
+interface JsonBody {
+  readonly format: PatchFormat;
+  /** The body as sent, for the I-JSON check once the parser has replaced it. */
+  readonly text: string;
+}
 
-/** How the body of `event` reads as a patch: its media type, once `httpJsonBody` has parsed it. */
+const bodies = new WeakMap<APIGatewayProxyEvent, JsonBody>();
+
+/** How the body of `event` reads as a patch: its media type, once `httpJsonContentType` saw it. */
 export function patchFormatOf(event: APIGatewayProxyEvent): PatchFormat {
-  return formats.get(event) ?? "json";
+  return bodies.get(event)?.format ?? "json";
 }
 
 /**
- * Parses a JSON body in place of @middy/http-json-body-parser, for what it refused or let through:
- * a Content-Type header in any letter case and any JSON media type (415 otherwise, or for a
- * charset other than UTF-8, the only one JSON allows between systems, RFC 8259); duplicate object
- * keys are malformed (I-JSON, RFC 7493: which value wins differs between parsers); and a
- * `__proto__` key is data like any other (JSON.parse makes it an own property), so the domain
- * names it as an unknown field rather than the whole body being called malformed.
+ * Before @middy/http-json-body-parser: lets it see a JSON Content-Type however the client spelled
+ * it (header names are case-insensitive, and any JSON media type with parameters is JSON), which
+ * it would refuse with 415; refuses a charset other than UTF-8, the only one JSON allows between
+ * systems (RFC 8259); and keeps the body's text and media type for what follows the parser.
  */
-export function httpJsonBody(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+export function httpJsonContentType(): middy.MiddlewareObj<
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult
+> {
   return {
     before: (request) => {
       const { event } = request;
@@ -36,24 +48,53 @@ export function httpJsonBody(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGat
       if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
         throw new ProblemError(problems.unsupportedMediaType());
       }
-      // No body at all reads as `null`, which the domain refuses as no JSON object.
-      const raw = event.body ?? "null";
       const text =
         event.isBase64Encoded && event.body != null
-          ? Buffer.from(raw, "base64").toString("utf8")
-          : raw;
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new ProblemError(problems.malformedJson());
+          ? Buffer.from(event.body, "base64").toString("utf8")
+          : (event.body ?? "");
+      if (nestingDepth(text) > MAX_JSON_DEPTH) {
+        throw new ProblemError(problems.nestedTooDeep(MAX_JSON_DEPTH));
       }
-      const repeated = duplicateKey(text);
-      if (repeated !== undefined) throw new ProblemError(problems.duplicateKey(repeated));
-      formats.set(event, MERGE_PATCH.test(contentType) ? "merge-patch" : "json");
-      (event as { body: unknown }).body = body;
+      bodies.set(event, { format: MERGE_PATCH.test(contentType) ? "merge-patch" : "json", text });
+      event.headers = { ...event.headers, "content-type": "application/json" };
     },
   };
+}
+
+/**
+ * After @middy/http-json-body-parser: a key written twice in one object makes the body malformed
+ * (I-JSON, RFC 7493), since which value wins differs between parsers.
+ */
+export function httpIJson(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: (request) => {
+      const body = bodies.get(request.event);
+      const repeated = body === undefined ? undefined : duplicateKey(body.text);
+      if (repeated !== undefined) throw new ProblemError(problems.duplicateKey(repeated));
+    },
+  };
+}
+
+/** How deep arrays and objects nest in `text`, which need not be valid JSON. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') {
+      inString = true;
+    } else if (char === "{" || char === "[") {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (char === "}" || char === "]") {
+      depth--;
+    }
+  }
+  return deepest;
 }
 
 /** The first key repeated within one object of `json`, which must be valid JSON. */

@@ -4,12 +4,30 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import type { Logger } from "../observability/logger.ts";
 import { type Problem, ProblemError, problems } from "./problem.ts";
 
+const JSON_PARSER = "@middy/http-json-body-parser";
+
 /** The problem a failure shows the caller; everything unexpected is a generic 500. */
 export function problemFor(error: unknown, requestId: string): Problem {
   if (error instanceof ProblemError) return error.problem;
   if (error instanceof ValidationError) return problems.invalidInput(error.errors);
   if (error instanceof MovieNotFoundError) return problems.movieNotFound(error.movieId);
   if (error instanceof PreconditionFailedError) return problems.preconditionFailed(error.movieId);
+  const { statusCode, message, cause } = (error ?? {}) as {
+    statusCode?: unknown;
+    message?: unknown;
+    cause?: { package?: unknown; data?: unknown };
+  };
+  if (cause?.package === JSON_PARSER && statusCode === 422) {
+    // The parser refuses a `__proto__` (or prototype-carrying `constructor`) key outright: to the
+    // caller that is one more field a rating update does not have, not a broken document.
+    if (message === "Forbidden key in JSON body") {
+      return problems.invalidInput([
+        { field: String(cause.data), message: "is not a known field" },
+      ]);
+    }
+    return problems.malformedJson();
+  }
+  if (statusCode === 415) return problems.unsupportedMediaType();
   return problems.internal(requestId);
 }
 

@@ -71,6 +71,12 @@ export const problems = {
     status: 400,
     detail: "The request body is not a valid JSON document.",
   }),
+  nestedTooDeep: (maxDepth: number): Problem => ({
+    type: `${TYPE_PREFIX}malformed-json`,
+    title: "Malformed JSON",
+    status: 400,
+    detail: `The request body nests arrays or objects deeper than ${maxDepth} levels.`,
+  }),
   duplicateKey: (key: string): Problem => ({
     type: `${TYPE_PREFIX}malformed-json`,
     title: "Malformed JSON",
