@@ -1,5 +1,5 @@
 import { corsPolicy, gatewayProblem, gatewayResponse } from "@movies/adapters-lambda";
-import { FUNCTIONS, type HttpRoute } from "@movies/adapters-lambda/wiring";
+import { FUNCTIONS, type HttpRoute, routeMethods } from "@movies/adapters-lambda/wiring";
 import { lambdaContext } from "@movies/local-aws";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -103,7 +103,7 @@ describe("CORS at the local gateway", () => {
     expect(response.status).toBe(204);
     const methods = FUNCTIONS.flatMap((f) =>
       f.trigger.kind === "http" && f.trigger.path === "/movies/{movie_id}"
-        ? [f.trigger.method]
+        ? routeMethods(f.trigger)
         : [],
     );
     expect(Object.fromEntries(response.headers)).toMatchObject({
