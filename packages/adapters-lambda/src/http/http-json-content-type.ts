@@ -19,9 +19,10 @@ export function httpJsonContentType(): middy.MiddlewareObj<
     before: (request) => {
       const { headers } = request.event;
       if (headers == null) return;
-      const name = Object.keys(headers).find((key) => key.toLowerCase() === "content-type");
-      const value = name === undefined ? undefined : headers[name];
-      if (value === undefined || !JSON_MEDIA_TYPE.test(value)) return;
+      const value = Object.entries(headers).find(
+        ([name]) => name.toLowerCase() === "content-type",
+      )?.[1];
+      if (!JSON_MEDIA_TYPE.test(value ?? "")) return;
       request.event.headers = { ...headers, "content-type": "application/json" };
     },
   };
