@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { MUTATION_TARGETS } from "./stryker.config.mjs";
 
@@ -13,6 +14,7 @@ export default defineConfig({
     exclude: ["**/*.int.test.ts", "**/node_modules/**"],
     // Instrumented code under a niced run is slower than the test line's: property tests need room.
     testTimeout: 60_000,
+    setupFiles: [fileURLToPath(new URL("./scripts/mutation-fast-check-runs.ts", import.meta.url))],
     env: { POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true" },
   },
 });
