@@ -23,7 +23,10 @@ export const MUTATION_TARGETS = {
       "packages/adapters-lambda/src/ingest/catalogue-text.ts",
       "packages/adapters-lambda/src/ingest/csv-delimiter.ts",
     ],
-    tests: { root: "packages/adapters-lambda", include: ["src/ingest/csv-records.test.ts"] },
+    tests: {
+      root: "packages/adapters-lambda",
+      include: ["src/ingest/csv-records.test.ts", "src/ingest/catalogue-text.test.ts"],
+    },
   },
   "http-edge": {
     mutate: [
