@@ -25,7 +25,11 @@ export const MUTATION_TARGETS = {
     ],
     tests: {
       root: "packages/adapters-lambda",
-      include: ["src/ingest/csv-records.test.ts", "src/ingest/catalogue-text.test.ts"],
+      include: [
+        "src/ingest/csv-records.test.ts",
+        "src/ingest/catalogue-text.test.ts",
+        "src/ingest/csv-delimiter.test.ts",
+      ],
     },
   },
   "http-edge": {
