@@ -290,6 +290,55 @@ describe("ingestMovieInfos", () => {
     expect(store.infos.size).toBeLessThanOrEqual(pulledBeforeAbort);
   });
 
+  it("fails, with the last batch unsent, when the signal aborts after the last record", async () => {
+    const signal = { aborted: false, reason: "time budget spent" };
+    const store = new InMemoryMovieStore();
+    const source = (function* () {
+      yield* [row(1, "mv1"), row(2, "mv2"), row(3, "mv3")];
+      // The budget runs out once the input is read, before its last batch goes out.
+      signal.aborted = true;
+    })();
+    const error = await incomplete(ingestMovieInfos(store, source, { batchSize: 2, signal }));
+    expect(error.message).toMatch(/after line 3 because it was aborted/);
+    expect(error.cause).toBe("time budget spent");
+    expect(error.summary).toMatchObject({ rowsRead: 3, written: 2 });
+    expect([...store.infos.keys()]).toEqual(["mv1", "mv2"]);
+  });
+
+  it("closes an async source it leaves early, and a source that fails to close changes nothing", async () => {
+    const failure = new UnwrittenItemsError(["mv0"]);
+    const store = new InMemoryMovieStore({
+      before: (call) => {
+        if (call.method === "putBatch") throw failure;
+      },
+    });
+    const closed: string[] = [];
+    const source = (name: string, closeFails: boolean): AsyncIterable<CsvRecord> => ({
+      [Symbol.asyncIterator]: () => {
+        let line = 0;
+        return {
+          next: async () => ({ done: false, value: row(++line, `mv${line}`) }),
+          return: async () => {
+            closed.push(name);
+            if (closeFails) throw new Error("close failed");
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    });
+    for (const [name, closeFails] of [
+      ["quiet", false],
+      ["noisy", true],
+    ] as const) {
+      const error = await incomplete(
+        ingestMovieInfos(store, source(name, closeFails), { batchSize: 2, maxInFlight: 1 }),
+      );
+      expect(error.cause).toBe(failure);
+      expect(error.message).toMatch(/because a batch write failed/);
+    }
+    expect(closed).toEqual(["quiet", "noisy"]);
+  });
+
   it("reads nothing when the signal is already aborted", async () => {
     const source = countingSource(SEED_CSV);
     const store = new InMemoryMovieStore();

@@ -20,6 +20,21 @@ describe("API Gateway's own errors as problems", () => {
     }
   });
 
+  it("gives every entry the name Terraform knows it by, a type, a title and a sentence of detail", () => {
+    for (const entry of GATEWAY_RESPONSES) {
+      expect(entry.responseType).toMatch(/^[A-Z]+(_[A-Z0-9]+)*$/);
+      expect(entry.type.length, entry.responseType).toBeGreaterThan(TYPE_PREFIX.length);
+      expect(entry.title, entry.responseType).toMatch(/^[A-Z][a-z]/);
+      expect(entry.detail, entry.responseType).toMatch(/^[A-Z].* .*\.$/);
+    }
+  });
+
+  it("has no entry for a response type API Gateway does not have", () => {
+    expect(() => gatewayResponse("NO_SUCH_TYPE" as "THROTTLED")).toThrow(
+      "no gateway response NO_SUCH_TYPE",
+    );
+  });
+
   it("answers an unknown route or an unsigned PATCH with a 403 problem naming both causes", () => {
     const problem = gatewayProblem(gatewayResponse("MISSING_AUTHENTICATION_TOKEN"), "req-1");
     expect(problem).toMatchObject({ status: 403, request_id: "req-1" });

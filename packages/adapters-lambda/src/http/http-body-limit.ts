@@ -12,7 +12,7 @@ export function httpBodyLimit(
       if (body == null) return;
       const bytes = isBase64Encoded
         ? Buffer.from(body, "base64").byteLength
-        : Buffer.byteLength(body, "utf8");
+        : Buffer.byteLength(body);
       if (bytes > limitBytes) throw new ProblemError(problems.bodyTooLarge(limitBytes));
     },
   };

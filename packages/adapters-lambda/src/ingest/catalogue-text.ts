@@ -141,7 +141,9 @@ export function catalogueText(
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const WINDOWS_1252 = new TextDecoder("windows-1252");
 const LATIN1 = new TextDecoder("latin1");
-const INCOMPLETE = -1;
+// Not a negative number: those are the lengths of invalid starts, and -1 (one invalid byte) once
+// read as "unfinished" made the last bytes of a file one bad spot (ED A0 80: one U+FFFD, not 3).
+const INCOMPLETE = 0;
 
 function ascii(bytes: Uint8Array, start: number, end: number): string {
   return LATIN1.decode(bytes.subarray(start, end));

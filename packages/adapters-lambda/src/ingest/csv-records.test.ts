@@ -311,6 +311,34 @@ describe("csvRecords: damaged records are rejected on their own and reading goes
     expect(closed).toBe(true);
   });
 
+  it("the limit counts a record's characters and delimiters: exactly the limit is read", async () => {
+    // Unquoted: the same whatever the chunks. (A quoted record's quotes count while it is held
+    // unfinished, so near the limit its outcome depends on the chunks: see docs/reliability.md.)
+    await expectEveryChunking(
+      "a\nabcdefghij,klmnopqrs\nabcdefghij,klmnopqrst\nz\n",
+      {
+        rows: [
+          [1, ["a"]],
+          [2, ["abcdefghij", "klmnopqrs"]],
+          [3, { rejected: "the record is longer than 20 characters" }],
+          [4, ["z"]],
+        ],
+      },
+      20,
+    );
+    // An unfinished record held by the parser: rejected once it is past the limit, not before.
+    expect((await outcome(fromChunks(['a\n"abcdefghij,klmnopqr', 's"\nz']), 20)).rows).toEqual([
+      [1, ["a"]],
+      [2, ["abcdefghij,klmnopqrs"]],
+      [3, ["z"]],
+    ]);
+    expect((await outcome(fromChunks(['a\n"abcdefghij,klmnopqrs', '"\nz']), 20)).rows).toEqual([
+      [1, ["a"]],
+      [2, { rejected: "the record is longer than 20 characters" }],
+      [3, ["z"]],
+    ]);
+  });
+
   it("a long line with no quote is skipped to its end, however it is cut", async () => {
     const { rows } = await outcome(
       fromChunks(["a\n", "z".repeat(50), "z".repeat(50), "\r", "\nb\n"]),
@@ -394,6 +422,23 @@ describe("csvRecords: encodings", () => {
       [1, ["é", "x"]],
       [2, { rejected: "bytes that are not valid UTF-8 at byte offset 7" }],
     ]);
+  });
+
+  it("rejects the last record when the file ends inside a UTF-8 character", async () => {
+    const truncated = (text: string, ...lead: number[]) => Uint8Array.from([...enc(text), ...lead]);
+    await expectEveryChunking(truncated("a,b\nc,\u00e9", 0xc3), {
+      rows: [
+        [1, ["a", "b"]],
+        [2, { rejected: "bytes that are not valid UTF-8 at byte offset 8" }],
+      ],
+    });
+    await expectEveryChunking(truncated("a,b\nc,d\u00e9\n", 0xf0, 0x9f, 0x98), {
+      rows: [
+        [1, ["a", "b"]],
+        [2, ["c", "d\u00e9"]],
+        [3, { rejected: "bytes that are not valid UTF-8 at byte offset 10" }],
+      ],
+    });
   });
 
   it("transcodes UTF-16 LE and BE with their byte-order mark", async () => {
