@@ -87,9 +87,7 @@ try {
       s3: s3Client,
       sfn,
       snapshots: store.snapshots,
-      stateMachineArn: "local",
-      thresholdBytes: 1024 * 1024,
-      maxConcurrency: 4,
+      fanOut: { stateMachineArn: "local", thresholdBytes: 1024 * 1024, maxConcurrency: 4 },
     },
     object,
   );

@@ -1,7 +1,13 @@
 // The adapters' public surface: the table's repositories and the handler factories, for the
 // local stack and for services that reuse the table model. `./wiring` holds the wiring alone.
 export { coldStart, ingestColdStart, type MovieStore, movieStore } from "./clients.ts";
-export { type Config, ConfigError, loadConfig } from "./config.ts";
+export {
+  type Config,
+  ConfigError,
+  type FanOutConfig,
+  INLINE_ONLY,
+  loadConfig,
+} from "./config.ts";
 export { type GetMovieHandlerDeps, makeGetMovieHandler } from "./handlers/get-movie.ts";
 export {
   type IngestMovieInfosHandlerDeps,

@@ -130,4 +130,10 @@ export const ENV = {
   s3Endpoint: "MOVIES_S3_ENDPOINT",
   /** Comma-separated origins whose browser pages may call the API (none when unset). */
   corsOrigins: "MOVIES_CORS_ORIGINS",
+  /** The fan-out state machine's ARN; unset, the ingest function ingests every object itself. */
+  fanOutStateMachineArn: "MOVIES_FAN_OUT_STATE_MACHINE_ARN",
+  /** Objects larger than this many bytes fan out (a default applies when unset). */
+  fanOutThresholdBytes: "MOVIES_FAN_OUT_THRESHOLD_BYTES",
+  /** Chunks a fan-out ingests at once (a default applies when unset). */
+  fanOutMaxConcurrency: "MOVIES_FAN_OUT_MAX_CONCURRENCY",
 } as const;

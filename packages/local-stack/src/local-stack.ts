@@ -8,6 +8,7 @@ import {
   createMetrics,
   decodeS3Key,
   ensureTable,
+  INLINE_ONLY,
   makeGetMovieHandler,
   makeIngestMovieInfosHandler,
   makeUpdateMovieRatingHandler,
@@ -99,6 +100,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         s3: s3Client,
         logger,
         metrics: createMetrics(),
+        fanOut: { ...INLINE_ONLY },
+        sfn: { send: () => Promise.reject(new Error("the local stack has no state machine")) },
       }),
     } satisfies Record<FunctionName, unknown>;
 

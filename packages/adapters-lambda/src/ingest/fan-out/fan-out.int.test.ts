@@ -121,9 +121,11 @@ describe("a catalogue above the threshold", () => {
       s3: bucket.client,
       sfn,
       snapshots: deps.snapshots,
-      stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:movies-ingest-fan-out",
-      thresholdBytes: 10_000,
-      maxConcurrency: 4,
+      fanOut: {
+        stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:movies-ingest-fan-out",
+        thresholdBytes: 10_000,
+        maxConcurrency: 4,
+      },
     };
 
     expect(await routeIngest(route, object)).toBe("fan-out");
@@ -217,12 +219,14 @@ describe("a catalogue above the threshold", () => {
     const { deps } = await rig();
     const object = await upload(bucket, "small.csv", fanOutCatalogue({ seed: 1, rows: 10 }).bytes);
     const sfn = { send: vi.fn() };
-    const route = { s3: bucket.client, sfn, snapshots: deps.snapshots, maxConcurrency: 2 };
+    const route = { s3: bucket.client, sfn, snapshots: deps.snapshots };
+    const fanOut = { stateMachineArn: "arn", thresholdBytes: 1_000_000, maxConcurrency: 2 };
+    expect(await routeIngest({ ...route, fanOut }, object)).toBe("inline");
     expect(
-      await routeIngest({ ...route, stateMachineArn: "arn", thresholdBytes: 1_000_000 }, object),
-    ).toBe("inline");
-    expect(
-      await routeIngest({ ...route, stateMachineArn: undefined, thresholdBytes: 1 }, object),
+      await routeIngest(
+        { ...route, fanOut: { ...fanOut, stateMachineArn: undefined, thresholdBytes: 1 } },
+        object,
+      ),
     ).toBe("inline");
     expect(sfn.send).not.toHaveBeenCalled();
   });
