@@ -23,7 +23,7 @@ describe("loadConfig", () => {
   });
 
   test("reads the fan-out's state machine, threshold and concurrency", () => {
-    const arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:movies-ingest-fan-out";
+    const arn = "arn:aws:states:eu-west-1:000000000000:stateMachine:movies-ingest-fan-out";
     expect(
       loadConfig({
         ...valid,

@@ -28,8 +28,11 @@ export interface FanOutConfig {
  */
 export const FAN_OUT_THRESHOLD_BYTES = 64 * 1024 * 1024;
 
-/** Chunks ingested at once when unset: what a default on-demand table absorbs with room to spare. */
-export const FAN_OUT_MAX_CONCURRENCY = 10;
+/**
+ * Chunks ingested at once when unset: a table's warm write capacity over one worker's 5,000 rows/s
+ * (40,000 writes/s, the default table quota, once warm; see docs/performance.md).
+ */
+export const FAN_OUT_MAX_CONCURRENCY = 8;
 
 export class ConfigError extends Error {
   constructor(problems: readonly string[]) {

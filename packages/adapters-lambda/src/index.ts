@@ -1,6 +1,12 @@
 // The adapters' public surface: the table's repositories and the handler factories, for the
 // local stack and for services that reuse the table model. `./wiring` holds the wiring alone.
-export { coldStart, ingestColdStart, type MovieStore, movieStore } from "./clients.ts";
+export {
+  bucketColdStart,
+  coldStart,
+  ingestColdStart,
+  type MovieStore,
+  movieStore,
+} from "./clients.ts";
 export {
   type Config,
   ConfigError,
@@ -9,6 +15,10 @@ export {
   loadConfig,
 } from "./config.ts";
 export { type GetMovieHandlerDeps, makeGetMovieHandler } from "./handlers/get-movie.ts";
+export {
+  type IngestFanOutHandlerDeps,
+  makeIngestFanOutHandler,
+} from "./handlers/ingest-fan-out.ts";
 export {
   type IngestMovieInfosHandlerDeps,
   makeIngestMovieInfosHandler,

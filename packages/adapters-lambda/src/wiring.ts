@@ -5,7 +5,11 @@
  * and the deployed stack cannot drift apart.
  */
 
-export type FunctionName = "ingest-movie-infos" | "update-movie-rating" | "get-movie";
+export type FunctionName =
+  | "ingest-movie-infos"
+  | "ingest-fan-out"
+  | "update-movie-rating"
+  | "get-movie";
 
 export interface HttpRoute {
   readonly kind: "http";
@@ -26,6 +30,14 @@ export interface S3Notification {
   readonly events: readonly ["s3:ObjectCreated:*"];
 }
 
+/**
+ * Invoked by the fan-out state machine only (its role may invoke the function): no API route, no
+ * bucket notification, no invoke permission of its own.
+ */
+export interface StateMachineTask {
+  readonly kind: "state-machine";
+}
+
 /** S3 actions a function calls, and the key prefix they are limited to ("" for any key). */
 export interface BucketGrant {
   readonly actions: readonly string[];
@@ -38,10 +50,14 @@ export interface FunctionWiring {
   readonly entry: string;
   /** Deployable zip, relative to the adapters package; its handler is `index.handler`. */
   readonly zip: string;
-  readonly trigger: HttpRoute | S3Notification;
+  readonly trigger: HttpRoute | S3Notification | StateMachineTask;
   /** DynamoDB actions on the table (TransactWriteItems is authorised per item action). */
   readonly tableActions: readonly string[];
   readonly bucketGrants: readonly BucketGrant[];
+  /** Key prefixes under which the function lists the bucket (s3:ListBucket, limited by s3:prefix). */
+  readonly bucketListPrefixes: readonly string[];
+  /** Step Functions actions on the fan-out state machine. */
+  readonly stateMachineActions: readonly string[];
 }
 
 export const REPORTS_PREFIX = "reports/";
@@ -98,6 +114,25 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
       { actions: ["s3:GetObject", "s3:GetObjectVersion"], prefix: "" },
       { actions: ["s3:PutObject"], prefix: REPORTS_PREFIX },
     ],
+    bucketListPrefixes: [],
+    // A large object is handed to the fan-out state machine.
+    stateMachineActions: ["states:StartExecution"],
+  },
+  {
+    // The plan, each chunk, the finish and the failure report of a large object's fan-out.
+    name: "ingest-fan-out",
+    entry: "src/functions/ingest-fan-out.ts",
+    zip: "dist/ingest-fan-out.zip",
+    trigger: { kind: "state-machine" },
+    tableActions: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+    bucketGrants: [
+      { actions: ["s3:GetObject", "s3:GetObjectVersion"], prefix: "" },
+      { actions: ["s3:PutObject"], prefix: REPORTS_PREFIX },
+      { actions: ["s3:PutObject"], prefix: FAN_OUT_PREFIX },
+    ],
+    // The finish and the progress count the chunks' results.
+    bucketListPrefixes: [FAN_OUT_PREFIX],
+    stateMachineActions: [],
   },
   {
     name: "update-movie-rating",
@@ -111,6 +146,8 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
     },
     tableActions: ["dynamodb:ConditionCheckItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     bucketGrants: [],
+    bucketListPrefixes: [],
+    stateMachineActions: [],
   },
   {
     name: "get-movie",
@@ -119,6 +156,8 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
     trigger: { kind: "http", method: "GET", path: "/movies/{movie_id}", authorization: "NONE" },
     tableActions: ["dynamodb:Query"],
     bucketGrants: [],
+    bucketListPrefixes: [],
+    stateMachineActions: [],
   },
 ];
 

@@ -40,6 +40,8 @@ const LIST_MOVIES = {
   trigger: { kind: "http", method: "GET", path: "/movies", authorization: "NONE" },
   tableActions: ["dynamodb:Query"],
   bucketGrants: [],
+  bucketListPrefixes: [],
+  stateMachineActions: [],
 } as unknown as FunctionWiring;
 
 const ARCHIVE_SNAPSHOTS = {
@@ -49,6 +51,8 @@ const ARCHIVE_SNAPSHOTS = {
   trigger: { kind: "s3", events: ["s3:ObjectCreated:*"] },
   tableActions: [],
   bucketGrants: [{ actions: ["s3:GetObject"], prefix: "" }],
+  bucketListPrefixes: [],
+  stateMachineActions: [],
 } as unknown as FunctionWiring;
 
 const ADDED = [LIST_MOVIES, ARCHIVE_SNAPSHOTS];

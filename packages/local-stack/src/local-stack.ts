@@ -10,6 +10,7 @@ import {
   ensureTable,
   INLINE_ONLY,
   makeGetMovieHandler,
+  makeIngestFanOutHandler,
   makeIngestMovieInfosHandler,
   makeUpdateMovieRatingHandler,
   movieStore,
@@ -102,6 +103,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         metrics: createMetrics(),
         fanOut: { ...INLINE_ONLY },
         sfn: { send: () => Promise.reject(new Error("the local stack has no state machine")) },
+      }),
+      "ingest-fan-out": makeIngestFanOutHandler({
+        ...store,
+        s3: s3Client,
+        logger,
+        metrics: createMetrics(),
       }),
     } satisfies Record<FunctionName, unknown>;
 

@@ -32,7 +32,10 @@ describe("the fan-out state machine definition", () => {
     };
     expect(chunk.Resource).toBe(ARN);
     expect(chunk.Retry[0]?.BackoffRate).toBeGreaterThan(1);
+    // Terraform's templatefile() reads the same file: nothing else in it may look like a
+    // template interpolation or directive.
     expect(JSON.stringify(States)).not.toContain("${");
+    expect(JSON.stringify(States)).not.toContain("%{");
   });
 
   test("an invalid definition is told apart (the validator is really checking)", () => {
