@@ -18,7 +18,7 @@ import { reportKey } from "../../wiring.ts";
 import type { IngestReport } from "../ingest-report.ts";
 import { ingestS3Object } from "../ingest-s3-object.ts";
 import type { S3ObjectRef } from "../s3-object-ref.ts";
-import { chunkResultKey, type FanOutPlan, planKey } from "./fan-out-layout.ts";
+import { chunkResultKey, type FanOutPlan, planKey, snapshotOf } from "./fan-out-layout.ts";
 import { type FanOutEvent, runFanOutStep } from "./fan-out-step.ts";
 import type { FanOutDeps } from "./fan-out-steps.ts";
 import { executionName, routeIngest } from "./route-ingest.ts";
@@ -213,6 +213,39 @@ describe("a catalogue above the threshold", () => {
     expect(completed.attempt).toBe(failedReport.attempt + 1);
     expect(completed.duplicates).toBe(file.duplicates);
     expect(await stored()).toEqual(file.expected);
+  });
+
+  test("a newer upload ingested while an older file fans out: the older file's later chunks write nothing and it ends skipped_stale", async () => {
+    const { deps, stored, report } = await rig();
+    const file = fanOutCatalogue({ seed: 5, rows: 1200, distinct: 0.6 });
+    const object = await upload(bucket, "big/overtaken.csv", file.bytes);
+    // The newer upload's inline ingest completes just before chunk 2 starts (one chunk at a time).
+    const newer = {
+      ...snapshotOf(object),
+      version: "newer",
+      eventTime: "2030-01-01T00:00:00.000Z",
+    };
+    const written: number[] = [];
+    const invoke = async (event: FanOutEvent) => {
+      if (event.step === "chunk" && event.chunk.index === 2) {
+        await deps.snapshots.recordCompleted(newer, new Date());
+      }
+      const result = await runFanOutStep(deps, event);
+      if (event.step === "chunk") written.push(event.chunk.index);
+      return result;
+    };
+    const run = await localFanOut(invoke).run({ object, max_concurrency: 1 });
+    expect(run.status).toBe("SUCCEEDED");
+    const final = await report(object);
+    expect(final.status).toBe("skipped_stale");
+    expect(final.chunks_done).toBe(final.chunks_total);
+    const plan = await getJson<FanOutPlan>(bucket.client, bucket.bucket, planKey(object));
+    expect(written).toHaveLength(plan.chunks.length);
+    // Only the rows of chunks 0 and 1 (those that started before) reached the table.
+    expect(final.rows_read).toBe((plan.chunk_rows[0] ?? 0) + (plan.chunk_rows[1] ?? 0));
+    expect((await stored()).size).toBe(final.written);
+    // The newer snapshot stays the newest.
+    expect(await deps.snapshots.isStale(snapshotOf(object))).toBe(true);
   });
 
   test("below the threshold, or without a state machine, the object stays inline", async () => {
