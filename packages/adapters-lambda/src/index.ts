@@ -10,6 +10,8 @@ export {
 export {
   type Config,
   ConfigError,
+  FAN_OUT_MAX_CONCURRENCY,
+  FAN_OUT_THRESHOLD_BYTES,
   type FanOutConfig,
   INLINE_ONLY,
   loadConfig,

@@ -1,28 +1,33 @@
 /*
  * The whole fan-out on one machine: routing, then the deployed state machine definition run by
- * the local interpreter (local-fan-out/), its tasks bound to the fan-out steps, against the local
+ * the local interpreter (local-fan-out.ts), its tasks bound to the fan-out steps, against the local
  * S3 server and DynamoDB Local. Checked against the catalogue's own construction (an oracle apart
  * from the reader) and against the inline ingest of the same bytes.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { createLogger, createMetrics, movieStore, reportKey } from "@movies/adapters-lambda";
+import {
+  chunkResultKey,
+  executionName,
+  type FanOutDeps,
+  type FanOutEvent,
+  type FanOutPlan,
+  getJson,
+  INGEST_METRICS,
+  type IngestReport,
+  ingestS3Object,
+  planKey,
+  routeIngest,
+  runFanOutStep,
+  type S3ObjectRef,
+  snapshotOf,
+} from "@movies/adapters-lambda/fan-out";
+import { fanOutCatalogue } from "@movies/adapters-lambda/test-kit/fan-out-catalogue";
+import { freshTable } from "@movies/adapters-lambda/test-kit/fresh-table";
+import { storedMovieInfos } from "@movies/adapters-lambda/test-kit/table-contents";
 import { type FreshBucket, freshBucket } from "@movies/local-aws/test-kit";
 import { describe, expect, test, vi } from "vitest";
-import { localFanOut, localStepFunctions } from "../../../local-fan-out/local-fan-out.ts";
-import { fanOutCatalogue } from "../../../test-kit/fan-out-catalogue.ts";
-import { freshTable } from "../../../test-kit/fresh-table.ts";
-import { storedMovieInfos } from "../../../test-kit/table-contents.ts";
-import { movieStore } from "../../clients.ts";
-import { createLogger } from "../../observability/logger.ts";
-import { createMetrics, INGEST_METRICS } from "../../observability/metrics.ts";
-import { reportKey } from "../../wiring.ts";
-import type { IngestReport } from "../ingest-report.ts";
-import { ingestS3Object } from "../ingest-s3-object.ts";
-import type { S3ObjectRef } from "../s3-object-ref.ts";
-import { chunkResultKey, type FanOutPlan, planKey, snapshotOf } from "./fan-out-layout.ts";
-import { type FanOutEvent, runFanOutStep } from "./fan-out-step.ts";
-import type { FanOutDeps } from "./fan-out-steps.ts";
-import { executionName, routeIngest } from "./route-ingest.ts";
-import { getJson } from "./s3-json.ts";
+import { localFanOut, localStepFunctions } from "./local-fan-out.ts";
 
 const bucket = await freshBucket("movies-fan-out");
 const inlineBucket = await freshBucket("movies-fan-out-inline");
