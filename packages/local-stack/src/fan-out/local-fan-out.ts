@@ -10,6 +10,8 @@
  *   (the plan's chunk list is in the state, and results go to S3 from the chunks themselves).
  * - Tasks call no Lambda: `taskResourceLocalHandlers` binds every task state to `invoke`.
  * - Retry intervals are real seconds; `retryIntervalMs` shortens them.
+ * - A task without `TimeoutSeconds` times out after 60 s here (Step Functions waits for the
+ *   function's own timeout): the definition sets 900 s, the functions' maximum, on every task.
  */
 
 import {
