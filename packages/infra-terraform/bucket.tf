@@ -59,6 +59,24 @@ resource "aws_s3_bucket_lifecycle_configuration" "movie_infos" {
     }
   }
 
+  # A fan-out's plan and chunk results are working state: its report under reports/ stays.
+  rule {
+    id     = "expire-fan-out-working-state"
+    status = "Enabled"
+
+    filter {
+      prefix = "fan-out/"
+    }
+
+    expiration {
+      days = var.fan_out_working_state_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.movie_infos]
 }
 

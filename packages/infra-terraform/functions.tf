@@ -25,6 +25,12 @@ locals {
       timeout              = var.api_timeout_seconds
       reserved_concurrency = null
     }
+    # The fan-out's workers ingest as the ingest does, with their own reservation (sfn.tf).
+    state-machine = {
+      memory_size          = var.ingest_memory_mb
+      timeout              = var.ingest_timeout_seconds
+      reserved_concurrency = var.fan_out_reserved_concurrency
+    }
   }
 }
 
@@ -60,6 +66,11 @@ resource "aws_lambda_function" "function" {
       # The functions add Access-Control-Allow-Origin for these origins (the gateway cannot
       # add headers to a proxy integration's response).
       MOVIES_CORS_ORIGINS = join(",", var.cors_allowed_origins)
+      # The ingest hands an object larger than the threshold to the state machine (sfn.tf); the
+      # other functions read no object.
+      MOVIES_FAN_OUT_STATE_MACHINE_ARN = local.fan_out_state_machine_arn
+      MOVIES_FAN_OUT_THRESHOLD_BYTES   = var.fan_out_threshold_bytes
+      MOVIES_FAN_OUT_MAX_CONCURRENCY   = var.fan_out_max_concurrency
     }
   }
 

@@ -53,6 +53,36 @@ data "aws_iam_policy_document" "function" {
     }
   }
 
+  # The wiring's listings, each limited to keys under its prefix.
+  dynamic "statement" {
+    for_each = each.value.bucket_list_prefixes
+
+    content {
+      sid       = "MovieInfosList${statement.key}"
+      effect    = "Allow"
+      actions   = ["s3:ListBucket"]
+      resources = [aws_s3_bucket.movie_infos.arn]
+
+      condition {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = ["${statement.value}*"]
+      }
+    }
+  }
+
+  # The wiring's actions on the fan-out state machine (the ingest starts it).
+  dynamic "statement" {
+    for_each = each.value.state_machine_actions
+
+    content {
+      sid       = "FanOutStateMachine${statement.key}"
+      effect    = "Allow"
+      actions   = [statement.value]
+      resources = [local.fan_out_state_machine_arn]
+    }
+  }
+
   statement {
     sid       = "OwnLogGroup"
     effect    = "Allow"

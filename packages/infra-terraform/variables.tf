@@ -230,3 +230,47 @@ variable "cors_allowed_origins" {
     error_message = "cors_allowed_origins takes origins such as https://app.example.com or http://localhost:5173: http or https, a lower-case host, an optional port, no path and no trailing slash (no \"*\")."
   }
 }
+
+variable "fan_out_threshold_bytes" {
+  description = "Catalogue objects larger than this many bytes are ingested by the fan-out state machine in parallel chunks; smaller ones by the ingest function alone. The default (64 MiB, about a million rows) keeps one invocation well within its 900 s (docs/performance.md)."
+  type        = number
+  default     = 67108864
+
+  validation {
+    condition     = var.fan_out_threshold_bytes >= 1048576 && floor(var.fan_out_threshold_bytes) == var.fan_out_threshold_bytes
+    error_message = "fan_out_threshold_bytes must be a whole number of at least 1048576 (1 MiB)."
+  }
+}
+
+variable "fan_out_max_concurrency" {
+  description = "Chunks a fan-out ingests at once (the Distributed Map's MaxConcurrency). Choose the table's warm write capacity divided by 5,000 rows/s (one worker's rate): 8 for the default 40,000 writes/s once warm; more only throttles."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.fan_out_max_concurrency >= 1 && var.fan_out_max_concurrency <= 10000 && floor(var.fan_out_max_concurrency) == var.fan_out_max_concurrency
+    error_message = "fan_out_max_concurrency must be a whole number from 1 to 10000."
+  }
+}
+
+variable "fan_out_reserved_concurrency" {
+  description = "Reserved concurrency of the fan-out function: at least fan_out_max_concurrency plus 1 (the plan or finish of another object), so the workers always get it and never take the API's. Null reserves none (accounts still at the new-account quota of 10)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.fan_out_reserved_concurrency == null ? true : var.fan_out_reserved_concurrency >= 1 && floor(var.fan_out_reserved_concurrency) == var.fan_out_reserved_concurrency
+    error_message = "fan_out_reserved_concurrency must be null or a whole number of at least 1."
+  }
+}
+
+variable "fan_out_working_state_days" {
+  description = "Days a fan-out's working state (its plan and chunk results under fan-out/) is kept; the report under reports/ stays."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.fan_out_working_state_days >= 1 && floor(var.fan_out_working_state_days) == var.fan_out_working_state_days
+    error_message = "fan_out_working_state_days must be a whole number of at least 1."
+  }
+}

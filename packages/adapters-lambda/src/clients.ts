@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { type Config, loadConfig } from "./config.ts";
 import { createLogger } from "./observability/logger.ts";
 import { createMetrics } from "./observability/metrics.ts";
@@ -53,14 +54,25 @@ export function coldStart(
   };
 }
 
-/** The ingest function's cold start: the store, plus its bucket, S3 client and metrics. */
-export function ingestColdStart(env: Readonly<Record<string, string | undefined>>) {
+/** The functions that read the bucket: the store, plus its bucket, S3 client and metrics. */
+export function bucketColdStart(env: Readonly<Record<string, string | undefined>>) {
   const { config, logger, store } = coldStart(env, { bucket: true });
   return {
+    config,
     ...store,
     bucket: config.bucket ?? "",
     s3: s3Client(config),
     logger,
     metrics: createMetrics(),
+  };
+}
+
+/** The ingest function's cold start: what reads the bucket, plus how a large object fans out. */
+export function ingestColdStart(env: Readonly<Record<string, string | undefined>>) {
+  const deps = bucketColdStart(env);
+  return {
+    ...deps,
+    fanOut: deps.config.fanOut,
+    sfn: new SFNClient({ region: deps.config.region }),
   };
 }

@@ -1,6 +1,6 @@
 import { DYNAMODB_ENDPOINT_VARIABLE } from "@movies/local-aws/settings";
 import { describe, expect, test } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, INLINE_ONLY, loadConfig } from "./config.ts";
 import { ENV } from "./wiring.ts";
 
 const valid = {
@@ -18,7 +18,36 @@ describe("loadConfig", () => {
       dynamoEndpoint: undefined,
       s3Endpoint: undefined,
       allowedOrigins: [],
+      fanOut: INLINE_ONLY,
     });
+  });
+
+  test("reads the fan-out's state machine, threshold and concurrency", () => {
+    const arn = "arn:aws:states:eu-west-1:000000000000:stateMachine:movies-ingest-fan-out";
+    expect(
+      loadConfig({
+        ...valid,
+        [ENV.fanOutStateMachineArn]: arn,
+        [ENV.fanOutThresholdBytes]: "1048576",
+        [ENV.fanOutMaxConcurrency]: "40",
+      }).fanOut,
+    ).toEqual({ stateMachineArn: arn, thresholdBytes: 1_048_576, maxConcurrency: 40 });
+  });
+
+  test("names a fan-out setting that cannot work", () => {
+    expect(() =>
+      loadConfig({
+        ...valid,
+        [ENV.fanOutStateMachineArn]: "movies-ingest-fan-out",
+        [ENV.fanOutThresholdBytes]: "64MB",
+        [ENV.fanOutMaxConcurrency]: "0",
+      }),
+    ).toThrow(
+      "invalid configuration:\n" +
+        "- MOVIES_FAN_OUT_STATE_MACHINE_ARN=movies-ingest-fan-out is not a state machine ARN\n" +
+        `- MOVIES_FAN_OUT_THRESHOLD_BYTES=64MB is not a whole number from 1 to ${Number.MAX_SAFE_INTEGER}\n` +
+        "- MOVIES_FAN_OUT_MAX_CONCURRENCY=0 is not a whole number from 1 to 10000",
+    );
   });
 
   test("takes local endpoints when given", () => {

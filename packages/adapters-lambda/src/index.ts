@@ -1,9 +1,27 @@
 // The adapters' public surface: the table's repositories and the handler factories, for the
 // local stack and for services that reuse the table model. `./wiring` holds the wiring alone.
-export { coldStart, ingestColdStart, type MovieStore, movieStore } from "./clients.ts";
-export { type Config, ConfigError, loadConfig } from "./config.ts";
+export {
+  bucketColdStart,
+  coldStart,
+  ingestColdStart,
+  type MovieStore,
+  movieStore,
+} from "./clients.ts";
+export {
+  type Config,
+  ConfigError,
+  FAN_OUT_MAX_CONCURRENCY,
+  FAN_OUT_THRESHOLD_BYTES,
+  type FanOutConfig,
+  INLINE_ONLY,
+  loadConfig,
+} from "./config.ts";
 export { type DeleteMovieHandlerDeps, makeDeleteMovieHandler } from "./handlers/delete-movie.ts";
 export { type GetMovieHandlerDeps, makeGetMovieHandler } from "./handlers/get-movie.ts";
+export {
+  type IngestFanOutHandlerDeps,
+  makeIngestFanOutHandler,
+} from "./handlers/ingest-fan-out.ts";
 export {
   type IngestMovieInfosHandlerDeps,
   makeIngestMovieInfosHandler,

@@ -7,6 +7,7 @@
 
 export type FunctionName =
   | "ingest-movie-infos"
+  | "ingest-fan-out"
   | "update-movie-rating"
   | "get-movie"
   | "list-movies"
@@ -40,6 +41,14 @@ export interface S3Notification {
   readonly events: readonly ["s3:ObjectCreated:*"];
 }
 
+/**
+ * Invoked by the fan-out state machine only (its role may invoke the function): no API route, no
+ * bucket notification, no invoke permission of its own.
+ */
+export interface StateMachineTask {
+  readonly kind: "state-machine";
+}
+
 /** S3 actions a function calls, and the key prefix they are limited to ("" for any key). */
 export interface BucketGrant {
   readonly actions: readonly string[];
@@ -52,10 +61,14 @@ export interface FunctionWiring {
   readonly entry: string;
   /** Deployable zip, relative to the adapters package; its handler is `index.handler`. */
   readonly zip: string;
-  readonly trigger: HttpRoute | S3Notification;
+  readonly trigger: HttpRoute | S3Notification | StateMachineTask;
   /** DynamoDB actions on the table (TransactWriteItems is authorised per item action). */
   readonly tableActions: readonly string[];
   readonly bucketGrants: readonly BucketGrant[];
+  /** Key prefixes under which the function lists the bucket (s3:ListBucket, limited by s3:prefix). */
+  readonly bucketListPrefixes: readonly string[];
+  /** Step Functions actions on the fan-out state machine. */
+  readonly stateMachineActions: readonly string[];
 }
 
 export const REPORTS_PREFIX = "reports/";
@@ -112,6 +125,25 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
       { actions: ["s3:GetObject", "s3:GetObjectVersion"], prefix: "" },
       { actions: ["s3:PutObject"], prefix: REPORTS_PREFIX },
     ],
+    bucketListPrefixes: [],
+    // A large object is handed to the fan-out state machine.
+    stateMachineActions: ["states:StartExecution"],
+  },
+  {
+    // The plan, each chunk, the finish and the failure report of a large object's fan-out.
+    name: "ingest-fan-out",
+    entry: "src/functions/ingest-fan-out.ts",
+    zip: "dist/ingest-fan-out.zip",
+    trigger: { kind: "state-machine" },
+    tableActions: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+    bucketGrants: [
+      { actions: ["s3:GetObject", "s3:GetObjectVersion"], prefix: "" },
+      { actions: ["s3:PutObject"], prefix: REPORTS_PREFIX },
+      { actions: ["s3:PutObject"], prefix: FAN_OUT_PREFIX },
+    ],
+    // The finish and the progress count the chunks' results.
+    bucketListPrefixes: [FAN_OUT_PREFIX],
+    stateMachineActions: [],
   },
   {
     name: "update-movie-rating",
@@ -125,6 +157,8 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
     },
     tableActions: ["dynamodb:ConditionCheckItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     bucketGrants: [],
+    bucketListPrefixes: [],
+    stateMachineActions: [],
   },
   {
     name: "get-movie",
@@ -133,6 +167,8 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
     trigger: { kind: "http", method: "GET", path: "/movies/{movie_id}", authorization: "NONE" },
     tableActions: ["dynamodb:Query"],
     bucketGrants: [],
+    bucketListPrefixes: [],
+    stateMachineActions: [],
   },
   {
     name: "list-movies",
@@ -141,6 +177,8 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
     trigger: { kind: "http", method: "GET", path: "/movies", authorization: "NONE" },
     tableActions: ["dynamodb:Scan"],
     bucketGrants: [],
+    bucketListPrefixes: [],
+    stateMachineActions: [],
   },
   {
     name: "delete-movie",
@@ -155,6 +193,8 @@ export const FUNCTIONS: readonly FunctionWiring[] = [
     // The read before the transaction, and the transaction's two deletes.
     tableActions: ["dynamodb:Query", "dynamodb:DeleteItem"],
     bucketGrants: [],
+    bucketListPrefixes: [],
+    stateMachineActions: [],
   },
 ];
 
@@ -166,4 +206,10 @@ export const ENV = {
   s3Endpoint: "MOVIES_S3_ENDPOINT",
   /** Comma-separated origins whose browser pages may call the API (none when unset). */
   corsOrigins: "MOVIES_CORS_ORIGINS",
+  /** The fan-out state machine's ARN; unset, the ingest function ingests every object itself. */
+  fanOutStateMachineArn: "MOVIES_FAN_OUT_STATE_MACHINE_ARN",
+  /** Objects larger than this many bytes fan out (a default applies when unset). */
+  fanOutThresholdBytes: "MOVIES_FAN_OUT_THRESHOLD_BYTES",
+  /** Chunks a fan-out ingests at once (a default applies when unset). */
+  fanOutMaxConcurrency: "MOVIES_FAN_OUT_MAX_CONCURRENCY",
 } as const;

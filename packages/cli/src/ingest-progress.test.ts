@@ -39,6 +39,18 @@ describe("progressText", () => {
     expect(progressText({ ...running, bytes_total: null })).not.toMatch(/left|read/);
   });
 
+  test("a fanned-out ingest: chunks done of all, their rows, and time left from the chunks' pace", () => {
+    const fanned = { ...running, written: 0, bytes_read: 0, chunks_done: 3, chunks_total: 12 };
+    expect(progressText(fanned)).toBe(
+      `ingesting movie-infos.csv in parallel chunks (attempt 1 of ${INGEST_MAX_ATTEMPTS}): ` +
+        "3 of 12 chunks done, 400,000 rows read, about 30 s left",
+    );
+    expect(progressText({ ...fanned, chunks_done: 0 })).toBe(
+      `ingesting movie-infos.csv in parallel chunks (attempt 1 of ${INGEST_MAX_ATTEMPTS}): ` +
+        "0 of 12 chunks done, 400,000 rows read",
+    );
+  });
+
   test("minutes for long runs", () => {
     expect(progressText({ ...running, bytes_read: 1_000_000 })).toContain("about 16 min 30 s left");
   });

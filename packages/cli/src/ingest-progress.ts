@@ -19,7 +19,12 @@ export type WatchedReport = Pick<
   | "reason"
   | "error"
 > &
-  Partial<Pick<IngestReport, "attempt" | "updated_at" | "bytes_read" | "bytes_total">>;
+  Partial<
+    Pick<
+      IngestReport,
+      "attempt" | "updated_at" | "bytes_read" | "bytes_total" | "chunks_done" | "chunks_total"
+    >
+  >;
 
 const count = new Intl.NumberFormat("en-US");
 
@@ -41,6 +46,15 @@ function attemptOf(report: WatchedReport): string {
 export function progressText(report: WatchedReport): string {
   const seconds =
     (Date.parse(report.updated_at ?? report.started_at) - Date.parse(report.started_at)) / 1000;
+  const { chunks_done: done, chunks_total: chunks } = report;
+  if (chunks) {
+    // Fanned out: chunks run in parallel; the report counts the rows of the chunks done.
+    const parts = [`${count.format(done ?? 0)} of ${count.format(chunks)} chunks done`];
+    parts.push(`${count.format(report.rows_read)} rows read`);
+    if (done && seconds > 0)
+      parts.push(`about ${duration((seconds * (chunks - done)) / done)} left`);
+    return `ingesting ${report.key} in parallel chunks (${attemptOf(report)}): ${parts.join(", ")}`;
+  }
   const parts = [`${count.format(report.written)} rows written`];
   if (seconds > 0) parts.push(`${count.format(Math.round(report.written / seconds))} rows/s`);
   const { bytes_read: read, bytes_total: total } = report;

@@ -39,6 +39,10 @@ export interface FunctionJson {
     readonly actions: readonly string[];
     readonly prefix: string;
   }>;
+  /** Key prefixes the function may list (s3:ListBucket on the bucket, condition s3:prefix). */
+  readonly bucket_list_prefixes: readonly string[];
+  /** Step Functions actions on the fan-out state machine. */
+  readonly state_machine_actions: readonly string[];
 }
 
 export interface WiringJson {
@@ -72,6 +76,8 @@ export interface WiringJson {
   readonly s3_notifications: Readonly<Record<string, { readonly events: readonly string[] }>>;
   /** Asynchronously invoked functions: Lambda's retries, then their failure queue. */
   readonly async_functions: Readonly<Record<string, { readonly maximum_retry_attempts: number }>>;
+  /** The function the fan-out state machine invokes for each of its tasks. */
+  readonly fan_out_function: string;
 }
 
 const PATH_PARAMETER = /\{([^}]+)\}/g;
@@ -123,6 +129,8 @@ export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): Wi
       trigger: fn.trigger.kind,
       table_grants: fn.tableActions.length > 0 ? [{ actions: [...fn.tableActions] }] : [],
       bucket_grants: fn.bucketGrants.map((g) => ({ actions: [...g.actions], prefix: g.prefix })),
+      bucket_list_prefixes: [...fn.bucketListPrefixes],
+      state_machine_actions: [...fn.stateMachineActions],
     })),
     http_routes: httpRoutes,
     head_routes: by((fn) =>
@@ -143,7 +151,17 @@ export function wiringJson(functions: readonly FunctionWiring[] = FUNCTIONS): Wi
     async_functions: by((fn) =>
       fn.trigger.kind === "s3" ? { maximum_retry_attempts: INGEST_MAX_ATTEMPTS - 1 } : undefined,
     ),
+    fan_out_function: fanOutFunction(functions),
   };
+}
+
+/** The one function the state machine invokes; none or two is a wiring mistake. */
+export function fanOutFunction(functions: readonly FunctionWiring[] = FUNCTIONS): string {
+  const tasks = functions.filter((fn) => fn.trigger.kind === "state-machine");
+  if (tasks.length !== 1 || !tasks[0]) {
+    throw new Error(`one function invoked by the state machine, not ${tasks.length}`);
+  }
+  return tasks[0].name;
 }
 
 export function functionsJson(functions: readonly FunctionWiring[] = FUNCTIONS): string {

@@ -40,6 +40,8 @@ const CREATE_MOVIE = {
   trigger: { kind: "http", method: "POST", path: "/movies", authorization: "AWS_IAM" },
   tableActions: ["dynamodb:PutItem"],
   bucketGrants: [],
+  bucketListPrefixes: [],
+  stateMachineActions: [],
 } as unknown as FunctionWiring;
 
 const ARCHIVE_SNAPSHOTS = {
@@ -49,6 +51,8 @@ const ARCHIVE_SNAPSHOTS = {
   trigger: { kind: "s3", events: ["s3:ObjectCreated:*"] },
   tableActions: [],
   bucketGrants: [{ actions: ["s3:GetObject"], prefix: "" }],
+  bucketListPrefixes: [],
+  stateMachineActions: [],
 } as unknown as FunctionWiring;
 
 const ADDED = [CREATE_MOVIE, ARCHIVE_SNAPSHOTS];

@@ -15,6 +15,7 @@ import {
   checkResourcePolicies,
   checkResourceTypes,
   checkSecurityDefaults,
+  checkStateMachine,
 } from "./checks.ts";
 import {
   checkProviderConstraint,
@@ -47,5 +48,6 @@ export const ALL_CHECKS: Readonly<Record<string, Check>> = {
   checkFirstApply,
   checkGatewayResponses,
   checkAlarms,
+  checkStateMachine,
   checkProvider,
 };

@@ -10,4 +10,5 @@ export * from "./checks/iam.ts";
 export * from "./checks/module.ts";
 export * from "./checks/operations.ts";
 export * from "./checks/policies.ts";
+export * from "./checks/state-machine.ts";
 export * from "./checks/storage.ts";

@@ -8,6 +8,7 @@ import { ORIGIN_PATTERN } from "../../adapters-lambda/src/http/cors.ts";
 import { FUNCTIONS, type FunctionWiring } from "../../adapters-lambda/src/wiring.ts";
 import { ALL_CHECKS } from "./all-checks.ts";
 import {
+  ANY_RESOURCE_ACTIONS,
   type Check,
   checkAlarms,
   checkApi,
@@ -23,6 +24,8 @@ import {
   checkNoWildcards,
   checkResourcePolicies,
   checkSecurityDefaults,
+  checkStateMachine,
+  DEFINITION_PATH,
   routeSourceArn,
 } from "./checks.ts";
 import { instanceAddress, loadModule, type TfModule } from "./load-module.ts";
@@ -64,6 +67,110 @@ const tableActions = (fn: FunctionWiring) =>
 const PATH = GET.trigger.kind === "http" ? GET.trigger.path : "?";
 
 const RESERVED_CONCURRENCY = `${INGEST.name} (${lambda(INGEST)}): reserved_concurrent_executions must be var.ingest_reserved_concurrency, 1 by default (one snapshot at a time) and nullable (accounts at the 10-execution quota)`;
+
+const FAN_OUT = byTrigger((fn) => fn.trigger.kind === "state-machine");
+const MACHINE = "aws_sfn_state_machine.fan_out";
+const MACHINE_ROLE = "the state machine's role (aws_iam_role.fan_out)";
+
+/** The fan-out state machine, its role, and what the ingest and the bucket do for it. */
+const STATE_MACHINE: readonly Mutation[] = [
+  {
+    title: "the state machine may invoke any function",
+    file: "sfn.tf",
+    from: "resources = [aws_lambda_function.function[local.fan_out_function].arn]",
+    to: 'resources = ["*"]',
+    check: checkStateMachine,
+    expected: `${MACHINE_ROLE}: lambda:InvokeFunction on * is more than it uses`,
+  },
+  {
+    title: "the state machine may describe every execution of the account",
+    file: "sfn.tf",
+    from: "resources = [local.fan_out_executions_arn]",
+    to: 'resources = ["arn:aws:states:*:*:execution:*"]',
+    check: checkStateMachine,
+    expected: `${MACHINE_ROLE}: states:DescribeExecution on arn:aws:states:*:*:execution:* is more than it uses`,
+  },
+  {
+    title: "the state machine's role cannot start the Distributed Map's child executions",
+    file: "sfn.tf",
+    from: 'actions   = ["states:StartExecution"]\n    resources = [local.fan_out_state_machine_arn]',
+    to: 'actions   = ["states:DescribeStateMachine"]\n    resources = [local.fan_out_state_machine_arn]',
+    check: checkStateMachine,
+    expected: `${MACHINE_ROLE}: missing states:StartExecution on \${local.fan_out_state_machine_arn}`,
+  },
+  {
+    title: "the state machine without its log configuration",
+    file: "sfn.tf",
+    from: `log_destination        = "\${aws_cloudwatch_log_group.fan_out.arn}:*"`,
+    to: 'log_destination        = "arn:aws:logs:us-east-1:000000000000:log-group:elsewhere:*"',
+    check: checkStateMachine,
+    expected: `${MACHINE}: logging_configuration must log to a log group of this module`,
+  },
+  {
+    title: "the state machine untraced",
+    file: "sfn.tf",
+    from: "enabled = true",
+    to: "enabled = false",
+    check: checkStateMachine,
+    expected: `${MACHINE}: tracing_configuration enabled must be true`,
+  },
+  {
+    title: "a definition other than the file the local stack runs",
+    file: "sfn.tf",
+    from: "ingest/fan-out/ingest-fan-out.asl.json",
+    to: "ingest/fan-out/other.asl.json",
+    check: checkStateMachine,
+    expected: `${MACHINE}: definition must be templatefile("${DEFINITION_PATH}", { fan_out_function_arn = aws_lambda_function.function[local.fan_out_function].arn })`,
+  },
+  {
+    title: "an express state machine",
+    file: "sfn.tf",
+    from: 'type     = "STANDARD"',
+    to: 'type     = "EXPRESS"',
+    check: checkStateMachine,
+    expected: `${MACHINE}: type must be STANDARD (a Distributed Map's parent)`,
+  },
+  {
+    title: "another service may assume the state machine's role",
+    file: "sfn.tf",
+    from: 'identifiers = ["states.amazonaws.com"]',
+    to: 'identifiers = ["states.amazonaws.com", "lambda.amazonaws.com"]',
+    check: checkStateMachine,
+    expected: `${MACHINE_ROLE}: only states.amazonaws.com may assume it`,
+  },
+  {
+    title: "the fan-out's listing of the bucket not limited to its prefix",
+    file: "iam.tf",
+    from: `values   = ["\${statement.value}*"]`,
+    to: 'values   = ["*"]',
+    check: checkIamPolicies,
+    expected: `${role(FAN_OUT)}: s3:ListBucket must be limited to s3:prefix fan-out/*`,
+  },
+  {
+    title: "the ingest told no state machine",
+    file: "functions.tf",
+    from: "MOVIES_FAN_OUT_STATE_MACHINE_ARN = local.fan_out_state_machine_arn",
+    to: 'MOVIES_FAN_OUT_STATE_MACHINE_ARN = ""',
+    check: checkStateMachine,
+    expected: `${INGEST.name}: environment MOVIES_FAN_OUT_STATE_MACHINE_ARN must be local.fan_out_state_machine_arn`,
+  },
+  {
+    title: "the fan-out's working state never expires",
+    file: "bucket.tf",
+    from: 'prefix = "fan-out/"',
+    to: 'prefix = "reports/"',
+    check: checkStateMachine,
+    expected: "the bucket's lifecycle must expire fan-out/ (the fan-out's working state)",
+  },
+  {
+    title: "no alarm on failed fan-outs",
+    file: "sfn.tf",
+    from: 'metric_name         = "ExecutionsFailed"',
+    to: 'metric_name         = "ExecutionsSucceeded"',
+    check: checkAlarms,
+    expected: `no alarm on failed fan-outs: AWS/States ExecutionsFailed ${JSON.stringify({ StateMachineArn: `\${aws_sfn_state_machine.fan_out.arn}` })}`,
+  },
+];
 
 const MUTATIONS: readonly Mutation[] = [
   {
@@ -110,8 +217,8 @@ const MUTATIONS: readonly Mutation[] = [
   {
     title: "a role missing an action its code calls",
     file: "functions.json",
-    from: tableActions(INGEST),
-    to: tableActions({ ...INGEST, tableActions: INGEST.tableActions.slice(1) }),
+    from: `"trigger": "s3",\n      "table_grants": [\n        {\n          "actions": ${tableActions(INGEST)}`,
+    to: `"trigger": "s3",\n      "table_grants": [\n        {\n          "actions": ${tableActions({ ...INGEST, tableActions: INGEST.tableActions.slice(1) })}`,
     check: checkIamPolicies,
     expected: `${role(INGEST)}: missing action ${INGEST.tableActions[0]}`,
   },
@@ -129,7 +236,7 @@ const MUTATIONS: readonly Mutation[] = [
     from: "resources = [aws_dynamodb_table.movies.arn]",
     to: 'resources = ["*"]',
     check: checkNoWildcards,
-    expected: `${policy(GET)} statement MoviesTable: wildcard resource "*" is only allowed for xray:PutTraceSegments, xray:PutTelemetryRecords`,
+    expected: `${policy(GET)} statement MoviesTable: wildcard resource "*" is only allowed for ${[...ANY_RESOURCE_ACTIONS].join(", ")}`,
   },
   {
     title: "a trust policy that lets another service assume a function role",
@@ -581,10 +688,13 @@ describe("the contract checks catch a broken module", () => {
     expect(allViolations(mod)).toEqual([]);
   });
 
-  it.each([...MUTATIONS, ...OPERATIONS])("$title", async ({ file, from, to, check, expected }) => {
-    const mod = await brokenCopy((dir) => mutate(dir, file, from, to));
-    expect(check(mod)).toContain(expected);
-  });
+  it.each([...MUTATIONS, ...OPERATIONS, ...STATE_MACHINE])(
+    "$title",
+    async ({ file, from, to, check, expected }) => {
+      const mod = await brokenCopy((dir) => mutate(dir, file, from, to));
+      expect(check(mod)).toContain(expected);
+    },
+  );
 
   it("a managed policy attached to a function role", async () => {
     const mod = await brokenCopy((dir) =>

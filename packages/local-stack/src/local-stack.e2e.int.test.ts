@@ -59,7 +59,18 @@ const alive = (pid: number) => {
 beforeAll(async () => {
   stack = spawn(
     process.execPath,
-    ["src/main.ts", "--http-port", "0", "--s3-port", "0", "--dynamodb-port", "0"],
+    // Uploads over 4 MiB fan out, so the CLI's multipart upload below runs the state machine.
+    [
+      "src/main.ts",
+      "--http-port",
+      "0",
+      "--s3-port",
+      "0",
+      "--dynamodb-port",
+      "0",
+      "--fan-out-threshold",
+      String(4 * 1024 * 1024),
+    ],
     {
       cwd: packageDir,
       env: {
@@ -171,7 +182,7 @@ describe("the local stack, end to end", () => {
     expect(await get.json()).toEqual(SEED_MV1_RATED);
   });
 
-  test("the CLI ingests a multipart upload with real AWS keys exported, and prints its report", async () => {
+  test("the CLI ingests a multipart upload (fanned out) with real AWS keys exported, and prints its report", async () => {
     const dir = await mkdtemp(join(tmpdir(), "movies-e2e-"));
     const file = join(dir, "big movies.csv");
     // Over 5 MiB, so the CLI sends it in two parts and S3 announces one completed upload.
@@ -194,6 +205,9 @@ describe("the local stack, end to end", () => {
       rows_read: 11_000,
       written: 11_000,
       rejected: 0,
+      // Above the stack's threshold: the state machine's definition ran it, in one chunk.
+      chunks_total: 1,
+      chunks_done: 1,
     });
     expect(stderr).toContain("uploaded s3://movie-infos/big movies.csv");
     expect((await waitForMovie("big-10999")).status).toBe(200);

@@ -8,8 +8,11 @@ import {
   createMetrics,
   decodeS3Key,
   ensureTable,
+  FAN_OUT_MAX_CONCURRENCY,
+  FAN_OUT_THRESHOLD_BYTES,
   makeDeleteMovieHandler,
   makeGetMovieHandler,
+  makeIngestFanOutHandler,
   makeIngestMovieInfosHandler,
   makeListMoviesHandler,
   makeUpdateMovieRatingHandler,
@@ -35,6 +38,7 @@ import {
 } from "@movies/local-aws";
 import type { S3Event, S3EventRecord } from "aws-lambda";
 import { docsSite } from "./docs-site.ts";
+import { LOCAL_FAN_OUT_ARN, localFanOut, localStepFunctions } from "./fan-out/local-fan-out.ts";
 import { type GatewayRoute, type ProxyHandler, startHttpGateway } from "./http-gateway.ts";
 import type { SeedOutcome } from "./start-options.ts";
 
@@ -46,6 +50,11 @@ export interface LocalStackOptions {
   readonly tableName: string;
   /** Origins whose browser pages may call the HTTP API; none when left out. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Uploads larger than this many bytes run through the fan-out state machine's definition,
+   * locally; the deployed default when left out.
+   */
+  readonly fanOutThresholdBytes?: number;
   /** A CSV uploaded through the S3 path once the stack is up, e.g. the seed's three movies. */
   readonly seedFile?: string;
 }
@@ -92,6 +101,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const store = movieStore(dynamoClient, options.tableName);
     const logger = createLogger();
     const allowedOrigins = options.corsOrigins ?? [];
+    // Large uploads: the deployed state machine definition, run here, its tasks calling the
+    // fan-out handler as Step Functions calls the function.
+    const fanOutHandler = makeIngestFanOutHandler({
+      ...store,
+      s3: s3Client,
+      logger,
+      metrics: createMetrics(),
+    });
+    const stepFunctions = localStepFunctions(
+      localFanOut((event) =>
+        fanOutHandler(event, lambdaContext("ingest-fan-out", INGEST_TIMEOUT_MS)),
+      ),
+    );
+    // Stopped first (stops run last to first): running executions end before their services.
+    stops.push(() => stepFunctions.idle());
     const handlers = {
       "get-movie": makeGetMovieHandler({ logger, store, allowedOrigins }),
       "update-movie-rating": makeUpdateMovieRatingHandler({ logger, store, allowedOrigins }),
@@ -103,7 +127,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         s3: s3Client,
         logger,
         metrics: createMetrics(),
+        fanOut: {
+          stateMachineArn: LOCAL_FAN_OUT_ARN,
+          thresholdBytes: options.fanOutThresholdBytes ?? FAN_OUT_THRESHOLD_BYTES,
+          maxConcurrency: FAN_OUT_MAX_CONCURRENCY,
+        },
+        sfn: stepFunctions,
       }),
+      "ingest-fan-out": fanOutHandler,
     } satisfies Record<FunctionName, unknown>;
 
     const ingests = ingestQueue(handlers["ingest-movie-infos"]);

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     s3Port: options.s3Port,
     dynamoDbPort: options.dynamoDbPort,
     corsOrigins: options.corsOrigins,
+    fanOutThresholdBytes: options.fanOutThresholdBytes,
     bucket,
     tableName,
     ...(options.seed && {

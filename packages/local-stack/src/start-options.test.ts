@@ -54,6 +54,18 @@ describe("allowed CORS origins", () => {
   });
 });
 
+describe("the fan-out threshold", () => {
+  test("the deployed default; the flag wins over the variable; a bad value is named", () => {
+    expect(parseStartOptions([], {}).fanOutThresholdBytes).toBe(64 * 1024 * 1024);
+    const env = { MOVIES_FAN_OUT_THRESHOLD_BYTES: "2048" };
+    expect(parseStartOptions([], env).fanOutThresholdBytes).toBe(2048);
+    expect(parseStartOptions(["--fan-out-threshold", "4096"], env).fanOutThresholdBytes).toBe(4096);
+    expect(() => parseStartOptions(["--fan-out-threshold", "1MB"], {})).toThrow(
+      '--fan-out-threshold takes a number of bytes of at least 1, not "1MB"',
+    );
+  });
+});
+
 describe("the start command's help", () => {
   test("names every flag", () => {
     for (const flag of Object.keys(START_OPTIONS)) expect(START_HELP).toContain(`--${flag}`);

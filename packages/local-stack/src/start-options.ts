@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { parseOrigins } from "@movies/adapters-lambda";
+import { FAN_OUT_THRESHOLD_BYTES, parseOrigins } from "@movies/adapters-lambda";
 import { ENV } from "@movies/adapters-lambda/wiring";
 import type { DynamoDbLocalVia } from "@movies/local-aws";
 import { ConfigError, LOCAL_PORTS, localPort, withoutSeparator } from "@movies/local-aws/settings";
@@ -10,6 +10,7 @@ export const START_OPTIONS = {
   "s3-port": { type: "string" },
   "dynamodb-port": { type: "string" },
   "cors-origins": { type: "string" },
+  "fan-out-threshold": { type: "string" },
   "no-seed": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -23,12 +24,13 @@ export const START_VARIABLES = [
   "MOVIES_DYNAMODB_LOCAL_IMAGE",
   "MOVIES_TABLE",
   ENV.corsOrigins,
+  ENV.fanOutThresholdBytes,
 ] as const;
 
 const { http, s3, dynamodb } = LOCAL_PORTS;
 
 export const START_HELP = `Usage: pnpm start [--http-port N] [--s3-port N] [--dynamodb-port N]
-                 [--cors-origins LIST] [--no-seed]
+                 [--cors-origins LIST] [--fan-out-threshold BYTES] [--no-seed]
        pnpm start -- --help
 
 Starts the Movies local stack: DynamoDB Local, an S3 server (versioned, like the deployed
@@ -41,6 +43,10 @@ bucket) whose .csv and .csv.gz uploads are ingested, and the HTTP API.
   --cors-origins LIST
                      origins whose browser pages may call the HTTP API, comma-separated,
                      e.g. http://localhost:5173 (or ${ENV.corsOrigins}; default none)
+  --fan-out-threshold BYTES
+                     uploads larger than this are ingested in parallel chunks by the fan-out
+                     state machine's definition, run locally (or ${ENV.fanOutThresholdBytes};
+                     default ${FAN_OUT_THRESHOLD_BYTES}, as deployed; lower it to try the fan-out)
   --no-seed          do not load the seed's movies at start
   -h, --help         this help
 
@@ -57,6 +63,7 @@ export interface StartOptions {
   readonly s3Port: number;
   readonly dynamoDbPort: number;
   readonly corsOrigins: readonly string[];
+  readonly fanOutThresholdBytes: number;
 }
 
 /** Reads the flags and variables; a bad value is reported under the name the user set. */
@@ -72,7 +79,23 @@ export function parseStartOptions(
     s3Port: localPort("s3", values["s3-port"], env),
     dynamoDbPort: localPort("dynamodb", values["dynamodb-port"], env),
     corsOrigins: corsOrigins(values["cors-origins"], env),
+    fanOutThresholdBytes: fanOutThreshold(values["fan-out-threshold"], env),
   };
+}
+
+function fanOutThreshold(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): number {
+  const name = flag === undefined ? ENV.fanOutThresholdBytes : "--fan-out-threshold";
+  const value = flag ?? env[ENV.fanOutThresholdBytes];
+  if (value === undefined || value === "") return FAN_OUT_THRESHOLD_BYTES;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new ConfigError(
+      `${name} takes a number of bytes of at least 1, not ${JSON.stringify(value)}`,
+    );
+  }
+  return Number(value);
 }
 
 function corsOrigins(

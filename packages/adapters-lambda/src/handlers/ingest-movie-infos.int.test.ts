@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { StartExecutionCommandInput } from "@aws-sdk/client-sfn";
 import { lambdaContext } from "@movies/local-aws";
 import { freshBucket } from "@movies/local-aws/test-kit";
 import type { S3Event } from "aws-lambda";
@@ -10,6 +11,7 @@ import { s3CreatedEvent } from "../../test-kit/s3-created-event.ts";
 import { ingestColdStart, movieStore } from "../clients.ts";
 import type { IngestReport } from "../ingest/ingest-report.ts";
 import { decodeS3Key } from "../ingest/s3-object-ref.ts";
+import { ENV } from "../wiring.ts";
 import { makeIngestMovieInfosHandler } from "./ingest-movie-infos.ts";
 
 const { client, tableName } = await freshTable();
@@ -421,5 +423,39 @@ describe("event semantics", () => {
       attempt: 1,
       reason: "the object was deleted before this run could read it",
     });
+  });
+});
+
+describe("a catalogue larger than the fan-out threshold", () => {
+  test("starts the state machine's execution for it and ingests nothing itself; a small one stays inline", async () => {
+    const env = {
+      ...handlerEnv({ tableName, bucket }),
+      [ENV.fanOutStateMachineArn]: "arn:aws:states:us-east-1:000000000000:stateMachine:fan-out",
+      [ENV.fanOutThresholdBytes]: "100",
+      [ENV.fanOutMaxConcurrency]: "7",
+    };
+    // A stand-in for Step Functions: it records the start; the execution itself runs in the
+    // fan-out tests.
+    const starts: { input: StartExecutionCommandInput }[] = [];
+    const sfn = {
+      send: async (command: { input: StartExecutionCommandInput }) => {
+        starts.push(command);
+        return {};
+      },
+    };
+    const routed = makeIngestMovieInfosHandler({ ...ingestColdStart(env), sfn });
+    const large = await upload("fan-out/large.csv", `${"tt9,Large,Peru,2001-01-01\n".repeat(10)}`);
+    await routed(large, lambdaContext("ingest-movie-infos", 60_000));
+    expect(starts.map((c) => c.input.stateMachineArn)).toEqual([env[ENV.fanOutStateMachineArn]]);
+    expect(JSON.parse(starts[0]?.input.input ?? "")).toMatchObject({
+      object: { bucket, key: "fan-out/large.csv" },
+      max_concurrency: 7,
+    });
+    expect(await infoOf("tt9")).toBeUndefined();
+
+    const small = await upload("fan-out/small.csv", "tt8,Small,Peru,2001-01-01\n");
+    await routed(small, lambdaContext("ingest-movie-infos", 60_000));
+    expect(starts).toHaveLength(1);
+    expect((await reportOf(small)).status).toBe("completed");
   });
 });

@@ -24,6 +24,7 @@ import {
   functionResource,
   HANDLER,
   isAsync,
+  isStateMachineTask,
   localValue,
   NODE_OPTIONS,
   positive,
@@ -141,7 +142,7 @@ export const checkFunctions: Check = (mod, functions = FUNCTIONS) => {
 
     const memory = resolved(mod, attr(b, "memory_size"));
     const timeout = resolved(mod, attr(b, "timeout"));
-    if (isAsync(fn)) {
+    if (isAsync(fn) || isStateMachineTask(fn)) {
       if (memory !== 1769) {
         violations.push(`${where}: memory_size by default ${String(memory)}, expected 1769`);
       }

@@ -8,6 +8,7 @@ import {
   addressOf,
   attr,
   dataSources,
+  type HclObject,
   nested,
   reference,
   resources,
@@ -24,6 +25,7 @@ import {
   functionLogGroup,
   functionResource,
   isAsync,
+  isStateMachineTask,
   LOG_ACTIONS,
   refersTo,
   routeSourceArn,
@@ -43,6 +45,11 @@ import {
   trustedServices,
   unreadablePolicies,
 } from "./policies.ts";
+import {
+  ANY_RESOURCE_ACTIONS,
+  FAN_OUT_STATE_MACHINE_ARN,
+  isStateMachineRole,
+} from "./state-machine.ts";
 
 /**
  * Each function role allows exactly: the wiring's tableActions on the table, its bucketGrants on
@@ -113,6 +120,20 @@ export const checkIamPolicies: Check = (mod, functions = FUNCTIONS) => {
           expected.push([action, `\${${bucket.address}.arn}/${grant.prefix}*`]);
         }
       }
+      for (const prefix of fn.bucketListPrefixes) {
+        expected.push([LIST_ACTION, `\${${bucket.address}.arn}`]);
+        const limited = allowed.some(
+          (s) =>
+            s.actions.includes(LIST_ACTION) &&
+            sameSet(listPrefixCondition(s.block) ?? [], [`${prefix}*`]),
+        );
+        if (!limited) {
+          violations.push(`${who}: ${LIST_ACTION} must be limited to s3:prefix ${prefix}*`);
+        }
+      }
+    }
+    for (const action of fn.stateMachineActions) {
+      expected.push([action, `\${${FAN_OUT_STATE_MACHINE_ARN}}`]);
     }
     const logGroup = functionLogGroup(mod, lambda);
     if (!logGroup) {
@@ -164,6 +185,19 @@ export const checkIamPolicies: Check = (mod, functions = FUNCTIONS) => {
   return violations;
 };
 
+const LIST_ACTION = "s3:ListBucket";
+
+/** The s3:prefix values a statement's StringLike condition allows; undefined without one. */
+function listPrefixCondition(statement: HclObject): readonly string[] | undefined {
+  const conditions = nested(statement, "condition");
+  if (conditions.length !== 1 || !conditions[0]) return undefined;
+  const [condition] = conditions;
+  if (str(condition, "test") !== "StringLike" || str(condition, "variable") !== "s3:prefix") {
+    return undefined;
+  }
+  return strList(condition, "values");
+}
+
 /**
  * No Allow statement anywhere grants a wildcard action (`*`, `service:*`, `s3:Get*`) or uses
  * NotAction/NotResource; Resource "*" only for the X-Ray actions; statements on data (DynamoDB,
@@ -205,12 +239,9 @@ export const checkNoWildcards: Check = (mod) => {
           violations.push(`${s.where}: ${negated} in an Allow statement`);
         }
       }
-      if (
-        s.resources.includes("*") &&
-        !s.actions.every((a) => (XRAY_ACTIONS as readonly string[]).includes(a))
-      ) {
+      if (s.resources.includes("*") && !s.actions.every((a) => ANY_RESOURCE_ACTIONS.has(a))) {
         violations.push(
-          `${s.where}: wildcard resource "*" is only allowed for ${XRAY_ACTIONS.join(", ")}`,
+          `${s.where}: wildcard resource "*" is only allowed for ${[...ANY_RESOURCE_ACTIONS].join(", ")}`,
         );
       }
       const touchesData = s.actions.some((a) => DATA_SERVICES.has(a.split(":")[0] ?? ""));
@@ -240,7 +271,7 @@ export const checkEveryRole: Check = (mod, functions = FUNCTIONS) => {
     functions.map((fn) => addressOf(reference(attr(functionResource(mod, fn)?.block, "role")))),
   );
   for (const role of resources(mod, "aws_iam_role")) {
-    if (functionRoles.has(role.address)) {
+    if (functionRoles.has(role.address) || isStateMachineRole(mod, role)) {
       continue;
     }
     const services = trustedServices(mod, role);
@@ -362,6 +393,12 @@ export const checkInvokePermissions: Check = (mod, functions = FUNCTIONS) => {
       continue;
     }
     const { trigger } = fn;
+    if (trigger.kind === "state-machine") {
+      violations.push(
+        `${where}: ${fn.name} is invoked by the state machine's role, not a permission`,
+      );
+      continue;
+    }
     const expectedPrincipal =
       trigger.kind === "http" ? "apigateway.amazonaws.com" : "s3.amazonaws.com";
     if (principal !== expectedPrincipal) {
@@ -407,7 +444,7 @@ export const checkInvokePermissions: Check = (mod, functions = FUNCTIONS) => {
             (method) => `${fn.name} ${routeSourceArn(api.address, { ...trigger, method })}`,
           )
         : [fn.name];
-    if (!grants.every((grant) => seen.has(grant))) {
+    if (!isStateMachineTask(fn) && !grants.every((grant) => seen.has(grant))) {
       violations.push(`${fn.name}: no aws_lambda_permission lets its trigger invoke it`);
     }
   }

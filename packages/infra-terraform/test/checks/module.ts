@@ -60,7 +60,7 @@ export function requiredResourceTypes(
     ["aws_api_gateway_integration", httpFunctions(functions).length],
     ["aws_api_gateway_deployment", 1],
     ["aws_api_gateway_stage", 1],
-    ["aws_lambda_permission", functions.length],
+    ["aws_lambda_permission", functions.filter((fn) => !isStateMachineTask(fn)).length],
     ["aws_s3_bucket_notification", 1],
   ];
 }
@@ -76,6 +76,11 @@ export function httpFunctions(
 /** Asynchronously invoked functions (S3 notifications) need an on-failure destination. */
 export function isAsync(fn: FunctionWiring): boolean {
   return fn.trigger.kind === "s3";
+}
+
+/** Functions the fan-out state machine invokes: its role does, no invoke permission. */
+export function isStateMachineTask(fn: FunctionWiring): boolean {
+  return fn.trigger.kind === "state-machine";
 }
 
 /** The deployed function name: the wiring name behind the name prefix. */

@@ -236,6 +236,14 @@ export const checkAlarms: Check = (mod, functions) => {
         Stage: `\${${stage?.address}.stage_name}`,
       },
     },
+    {
+      what: "failed fan-outs",
+      namespace: "AWS/States",
+      metric: "ExecutionsFailed",
+      dimensions: {
+        StateMachineArn: `\${${resources(mod, "aws_sfn_state_machine")[0]?.address}.arn}`,
+      },
+    },
   ];
   for (const spec of specs) {
     violations.push(...alarmFor(mod, spec));

@@ -32,7 +32,17 @@ describe("the fan-out state machine definition", () => {
     };
     expect(chunk.Resource).toBe(ARN);
     expect(chunk.Retry[0]?.BackoffRate).toBeGreaterThan(1);
+    // Terraform's templatefile() reads the same file: nothing else in it may look like a
+    // template interpolation or directive.
     expect(JSON.stringify(States)).not.toContain("${");
+    expect(JSON.stringify(States)).not.toContain("%{");
+  });
+
+  test("every task waits as long as the function may run (900 s), not an interpreter's default", () => {
+    const text = JSON.stringify(fanOutDefinition(ARN));
+    const tasks = text.split(`"Resource":"${ARN}"`).length - 1;
+    expect(tasks).toBe(4);
+    expect(text.split('"TimeoutSeconds":900').length - 1).toBe(tasks);
   });
 
   test("an invalid definition is told apart (the validator is really checking)", () => {

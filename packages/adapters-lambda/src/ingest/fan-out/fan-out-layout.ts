@@ -47,6 +47,8 @@ export type SupersededIds = Readonly<Record<string, number>>;
 export interface ChunkResult {
   readonly index: number;
   readonly summary: IngestSummary;
+  /** A newer snapshot had completed when the chunk started: it wrote nothing. */
+  readonly stale?: true;
 }
 
 /** What every step of the state machine receives about the object. */

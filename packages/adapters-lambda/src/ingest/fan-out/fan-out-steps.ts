@@ -129,6 +129,13 @@ export async function ingestChunk(
   signal?: AbortSignal,
 ): Promise<{ readonly index: number; readonly rows_read: number }> {
   const plan = await getJson<FanOutPlan>(deps.s3, object.bucket, planKey(object));
+  // While this file fans out, the ingest function is free: a newer upload may have been ingested
+  // meanwhile. Its rows must not be rolled back by this older file's later chunks.
+  if (await deps.snapshots.isStale(snapshotOf(object))) {
+    const result: ChunkResult = { index: chunk.index, summary: NOTHING_READ, stale: true };
+    await putJson(deps.s3, object.bucket, chunkResultKey(object, chunk.index), result);
+    return { index: chunk.index, rows_read: 0 };
+  }
   const superseded = await getJson<SupersededIds>(deps.s3, object.bucket, supersededKey(object));
   const lastChunkOf = new Map(Object.entries(superseded));
   const later = { has: (id: string) => (lastChunkOf.get(id) ?? -1) > chunk.index };
@@ -219,7 +226,13 @@ export async function finishFanOut(deps: FanOutDeps, object: S3ObjectRef): Promi
   const startedAt = new Date(plan.started_at);
   const base = { startedAt, attempt: plan.attempt, plan, done: results.length, summary };
   let report: IngestReport;
-  if (summary.rowsRead > 0 && summary.rejected === summary.rowsRead) {
+  if (
+    results.some((result) => result.stale) ||
+    (await deps.snapshots.isStale(snapshotOf(object)))
+  ) {
+    // A newer snapshot completed while this one ran: what it did is counted, nothing recorded.
+    report = await writeReport(deps, object, { ...base, status: "skipped_stale" });
+  } else if (summary.rowsRead > 0 && summary.rejected === summary.rowsRead) {
     const reason = `every one of its ${summary.rowsRead} data rows was rejected`;
     report = await writeReport(deps, object, { ...base, status: "rejected", reason });
   } else {

@@ -1,27 +1,17 @@
 import { createHash } from "node:crypto";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import type { FanOutConfig } from "../../config.ts";
 import type { SnapshotLedger } from "../../store/snapshot-ledger.ts";
 import { exactVersion, type S3ObjectRef } from "../s3-object-ref.ts";
 import { snapshotOf, versionOf } from "./fan-out-layout.ts";
-
-/**
- * Objects larger than this fan out. One invocation ingests 5,000 to 10,000 rows/s on AWS (see
- * docs/performance.md) of about 70 bytes each: 64 MiB is about a million rows, 100 to 200 s,
- * a quarter or less of the 870 s a 900 s function keeps for rows. A gzip object is compared by
- * its compressed size (inline it reads 4 to 5 times as many bytes; fanned out it is refused).
- */
-export const FAN_OUT_THRESHOLD_BYTES = 64 * 1024 * 1024;
 
 export interface RouteDeps {
   readonly s3: S3Client;
   readonly sfn: Pick<SFNClient, "send">;
   readonly snapshots: Pick<SnapshotLedger, "isStale">;
-  /** Unset: every object is ingested inline (a stack without the state machine). */
-  readonly stateMachineArn: string | undefined;
-  readonly thresholdBytes?: number;
-  /** Chunks ingested at once; the table's write capacity is the real limit. */
-  readonly maxConcurrency: number;
+  /** `stateMachineArn` unset: every object is ingested inline (a stack without the state machine). */
+  readonly fanOut: FanOutConfig;
 }
 
 /** What the state machine's execution receives. */
@@ -40,7 +30,8 @@ export async function routeIngest(
   deps: RouteDeps,
   object: S3ObjectRef,
 ): Promise<"inline" | "fan-out"> {
-  if (deps.stateMachineArn === undefined) return "inline";
+  const { stateMachineArn, thresholdBytes, maxConcurrency } = deps.fanOut;
+  if (stateMachineArn === undefined) return "inline";
   if (await deps.snapshots.isStale(snapshotOf(object))) return "inline";
   let size: number;
   try {
@@ -51,12 +42,12 @@ export async function routeIngest(
   } catch {
     return "inline";
   }
-  if (size <= (deps.thresholdBytes ?? FAN_OUT_THRESHOLD_BYTES)) return "inline";
-  const input: FanOutExecutionInput = { object, max_concurrency: deps.maxConcurrency };
+  if (size <= thresholdBytes) return "inline";
+  const input: FanOutExecutionInput = { object, max_concurrency: maxConcurrency };
   try {
     await deps.sfn.send(
       new StartExecutionCommand({
-        stateMachineArn: deps.stateMachineArn,
+        stateMachineArn,
         name: executionName(object),
         input: JSON.stringify(input),
       }),

@@ -1,7 +1,7 @@
 /**
  * The fan-out state machine on one machine, for the local stack and the tests: the deployed
  * definition file, run by `aws-local-stepfunctions` with its Lambda tasks bound to a local
- * function. Local-only, so it ships in no zip.
+ * function. Local-only: it ships in no zip.
  *
  * What the interpreter does not do, and why nothing needs bridging here:
  * - Distributed mode (`ProcessorConfig.Mode`) is ignored: the items run as inline iterations,
@@ -10,15 +10,23 @@
  *   (the plan's chunk list is in the state, and results go to S3 from the chunks themselves).
  * - Tasks call no Lambda: `taskResourceLocalHandlers` binds every task state to `invoke`.
  * - Retry intervals are real seconds; `retryIntervalMs` shortens them.
+ * - A task without `TimeoutSeconds` times out after 60 s here (Step Functions waits for the
+ *   function's own timeout): the definition sets 900 s, the functions' maximum, on every task.
  */
+
+import {
+  type FanOutEvent,
+  type FanOutExecutionInput,
+  fanOutDefinition,
+} from "@movies/adapters-lambda/fan-out";
 import { ExecutionError, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
-import { fanOutDefinition } from "../src/ingest/fan-out/fan-out-definition.ts";
-import type { FanOutEvent } from "../src/ingest/fan-out/fan-out-step.ts";
-import type { FanOutExecutionInput } from "../src/ingest/fan-out/route-ingest.ts";
 
 /** The task states of the definition, each of which invokes the fan-out function. */
 const TASK_STATES = ["Plan", "Chunk", "Finish", "ReportFailure"] as const;
 const LOCAL_ARN = "arn:aws:lambda:us-east-1:000000000000:function:movies-ingest-fan-out";
+/** What the local stack's ingest is told the state machine is. */
+export const LOCAL_FAN_OUT_ARN =
+  "arn:aws:states:us-east-1:000000000000:stateMachine:movies-ingest-fan-out";
 
 export interface LocalFanOutOptions {
   /** Waits between retries of a task, instead of the definition's seconds; default 0. */

@@ -1,6 +1,6 @@
 /**
  * A large fan-out on one machine, end to end, checked exactly:
- *   node local-fan-out/run-large-fan-out.ts [rows=2000000] [chunkRows=200000]
+ *   node src/fan-out/run-large-fan-out.ts [rows=2000000] [chunkRows=200000]
  * Starts DynamoDB Local and an S3 server, generates a catalogue with ids repeated across chunks,
  * damaged rows and quoted fields with line breaks (`fanOutCatalogue`, whose expected table is
  * known by construction), routes it above a lowered threshold, runs the state machine definition
@@ -12,23 +12,30 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
+  createLogger,
+  createMetrics,
+  ensureTable,
+  movieStore,
+  reportKey,
+} from "@movies/adapters-lambda";
+import {
+  executionName,
+  type FanOutEvent,
+  type FanOutPlan,
+  type IngestReport,
+  planKey,
+  routeIngest,
+  runFanOutStep,
+  type S3ObjectRef,
+} from "@movies/adapters-lambda/fan-out";
+import { fanOutCatalogue } from "@movies/adapters-lambda/test-kit/fan-out-catalogue";
+import { storedMovieInfos } from "@movies/adapters-lambda/test-kit/table-contents";
+import {
   localDynamoDbClient,
   localS3Client,
   startDynamoDbLocal,
   startS3Local,
 } from "@movies/local-aws";
-import { movieStore } from "../src/clients.ts";
-import { type FanOutPlan, planKey } from "../src/ingest/fan-out/fan-out-layout.ts";
-import { type FanOutEvent, runFanOutStep } from "../src/ingest/fan-out/fan-out-step.ts";
-import { executionName, routeIngest } from "../src/ingest/fan-out/route-ingest.ts";
-import type { IngestReport } from "../src/ingest/ingest-report.ts";
-import type { S3ObjectRef } from "../src/ingest/s3-object-ref.ts";
-import { createLogger } from "../src/observability/logger.ts";
-import { createMetrics } from "../src/observability/metrics.ts";
-import { ensureTable } from "../src/store/table.ts";
-import { reportKey } from "../src/wiring.ts";
-import { fanOutCatalogue } from "../test-kit/fan-out-catalogue.ts";
-import { storedMovieInfos } from "../test-kit/table-contents.ts";
 import { localFanOut, localStepFunctions } from "./local-fan-out.ts";
 
 const rows = Number(process.argv[2] ?? 2_000_000);
@@ -87,9 +94,7 @@ try {
       s3: s3Client,
       sfn,
       snapshots: store.snapshots,
-      stateMachineArn: "local",
-      thresholdBytes: 1024 * 1024,
-      maxConcurrency: 4,
+      fanOut: { stateMachineArn: "local", thresholdBytes: 1024 * 1024, maxConcurrency: 4 },
     },
     object,
   );

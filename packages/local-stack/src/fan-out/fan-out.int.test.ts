@@ -1,28 +1,33 @@
 /*
  * The whole fan-out on one machine: routing, then the deployed state machine definition run by
- * the local interpreter (local-fan-out/), its tasks bound to the fan-out steps, against the local
+ * the local interpreter (local-fan-out.ts), its tasks bound to the fan-out steps, against the local
  * S3 server and DynamoDB Local. Checked against the catalogue's own construction (an oracle apart
  * from the reader) and against the inline ingest of the same bytes.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { createLogger, createMetrics, movieStore, reportKey } from "@movies/adapters-lambda";
+import {
+  chunkResultKey,
+  executionName,
+  type FanOutDeps,
+  type FanOutEvent,
+  type FanOutPlan,
+  getJson,
+  INGEST_METRICS,
+  type IngestReport,
+  ingestS3Object,
+  planKey,
+  routeIngest,
+  runFanOutStep,
+  type S3ObjectRef,
+  snapshotOf,
+} from "@movies/adapters-lambda/fan-out";
+import { fanOutCatalogue } from "@movies/adapters-lambda/test-kit/fan-out-catalogue";
+import { freshTable } from "@movies/adapters-lambda/test-kit/fresh-table";
+import { storedMovieInfos } from "@movies/adapters-lambda/test-kit/table-contents";
 import { type FreshBucket, freshBucket } from "@movies/local-aws/test-kit";
 import { describe, expect, test, vi } from "vitest";
-import { localFanOut, localStepFunctions } from "../../../local-fan-out/local-fan-out.ts";
-import { fanOutCatalogue } from "../../../test-kit/fan-out-catalogue.ts";
-import { freshTable } from "../../../test-kit/fresh-table.ts";
-import { storedMovieInfos } from "../../../test-kit/table-contents.ts";
-import { movieStore } from "../../clients.ts";
-import { createLogger } from "../../observability/logger.ts";
-import { createMetrics, INGEST_METRICS } from "../../observability/metrics.ts";
-import { reportKey } from "../../wiring.ts";
-import type { IngestReport } from "../ingest-report.ts";
-import { ingestS3Object } from "../ingest-s3-object.ts";
-import type { S3ObjectRef } from "../s3-object-ref.ts";
-import { chunkResultKey, type FanOutPlan, planKey } from "./fan-out-layout.ts";
-import { type FanOutEvent, runFanOutStep } from "./fan-out-step.ts";
-import type { FanOutDeps } from "./fan-out-steps.ts";
-import { executionName, routeIngest } from "./route-ingest.ts";
-import { getJson } from "./s3-json.ts";
+import { localFanOut, localStepFunctions } from "./local-fan-out.ts";
 
 const bucket = await freshBucket("movies-fan-out");
 const inlineBucket = await freshBucket("movies-fan-out-inline");
@@ -121,9 +126,11 @@ describe("a catalogue above the threshold", () => {
       s3: bucket.client,
       sfn,
       snapshots: deps.snapshots,
-      stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:movies-ingest-fan-out",
-      thresholdBytes: 10_000,
-      maxConcurrency: 4,
+      fanOut: {
+        stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:movies-ingest-fan-out",
+        thresholdBytes: 10_000,
+        maxConcurrency: 4,
+      },
     };
 
     expect(await routeIngest(route, object)).toBe("fan-out");
@@ -213,16 +220,51 @@ describe("a catalogue above the threshold", () => {
     expect(await stored()).toEqual(file.expected);
   });
 
+  test("a newer upload ingested while an older file fans out: the older file's later chunks write nothing and it ends skipped_stale", async () => {
+    const { deps, stored, report } = await rig();
+    const file = fanOutCatalogue({ seed: 5, rows: 1200, distinct: 0.6 });
+    const object = await upload(bucket, "big/overtaken.csv", file.bytes);
+    // The newer upload's inline ingest completes just before chunk 2 starts (one chunk at a time).
+    const newer = {
+      ...snapshotOf(object),
+      version: "newer",
+      eventTime: "2030-01-01T00:00:00.000Z",
+    };
+    const written: number[] = [];
+    const invoke = async (event: FanOutEvent) => {
+      if (event.step === "chunk" && event.chunk.index === 2) {
+        await deps.snapshots.recordCompleted(newer, new Date());
+      }
+      const result = await runFanOutStep(deps, event);
+      if (event.step === "chunk") written.push(event.chunk.index);
+      return result;
+    };
+    const run = await localFanOut(invoke).run({ object, max_concurrency: 1 });
+    expect(run.status).toBe("SUCCEEDED");
+    const final = await report(object);
+    expect(final.status).toBe("skipped_stale");
+    expect(final.chunks_done).toBe(final.chunks_total);
+    const plan = await getJson<FanOutPlan>(bucket.client, bucket.bucket, planKey(object));
+    expect(written).toHaveLength(plan.chunks.length);
+    // Only the rows of chunks 0 and 1 (those that started before) reached the table.
+    expect(final.rows_read).toBe((plan.chunk_rows[0] ?? 0) + (plan.chunk_rows[1] ?? 0));
+    expect((await stored()).size).toBe(final.written);
+    // The newer snapshot stays the newest.
+    expect(await deps.snapshots.isStale(snapshotOf(object))).toBe(true);
+  });
+
   test("below the threshold, or without a state machine, the object stays inline", async () => {
     const { deps } = await rig();
     const object = await upload(bucket, "small.csv", fanOutCatalogue({ seed: 1, rows: 10 }).bytes);
     const sfn = { send: vi.fn() };
-    const route = { s3: bucket.client, sfn, snapshots: deps.snapshots, maxConcurrency: 2 };
+    const route = { s3: bucket.client, sfn, snapshots: deps.snapshots };
+    const fanOut = { stateMachineArn: "arn", thresholdBytes: 1_000_000, maxConcurrency: 2 };
+    expect(await routeIngest({ ...route, fanOut }, object)).toBe("inline");
     expect(
-      await routeIngest({ ...route, stateMachineArn: "arn", thresholdBytes: 1_000_000 }, object),
-    ).toBe("inline");
-    expect(
-      await routeIngest({ ...route, stateMachineArn: undefined, thresholdBytes: 1 }, object),
+      await routeIngest(
+        { ...route, fanOut: { ...fanOut, stateMachineArn: undefined, thresholdBytes: 1 } },
+        object,
+      ),
     ).toBe("inline");
     expect(sfn.send).not.toHaveBeenCalled();
   });
