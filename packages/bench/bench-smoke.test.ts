@@ -39,3 +39,12 @@ test("the benchmark runs end to end in its smoke mode and prints every figure", 
   expect(missing).toEqual([]);
   for (const key of KEYS) expect(Number.isFinite(figures[key])).toBe(true);
 }, 120_000);
+
+test("--help prints the usage and exits 0; an unknown option exits 2 with the usage", async () => {
+  const help = await runNode([join(BENCH_DIR, "main.ts"), "--help"]);
+  expect(help.stdout).toMatch(/^usage: pnpm bench .*--only=/);
+  const wrong = runNode([join(BENCH_DIR, "main.ts"), "--nope"]);
+  await expect(wrong).rejects.toThrow(
+    /exit code 2\):\nbench: Unknown option '--nope'[\s\S]*usage: pnpm bench/,
+  );
+});

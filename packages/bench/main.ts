@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--json] [--smoke] [--only=ingest,cpu,rss,imports,api,http,fan-out] [--profile]`
+ * `pnpm bench [--json] [--smoke] [--only=ingest,cpu,rss,imports,api,http,fan-out] [--profile] [--help]`
  *
  * Measures every hot path against its baseline (docs/performance.md says what each figure
  * means, how it is taken, and the latest results). Prints a table; with --json, one JSON object
@@ -88,19 +88,45 @@ const IMPORT_OVER_ELECTRODB_TARGETS: ReadonlySet<string> = new Set(
   ),
 );
 
+const USAGE = `usage: pnpm bench [--json] [--smoke] [--only=${MEASUREMENTS.join(",")}] [--profile]
+
+Measures every hot path against its baseline; docs/performance.md says what each figure means.
+  --json     also print one JSON object holding every figure, on the last line
+  --smoke    tiny sizes, only to check that the benchmark runs (its figures mean nothing)
+  --only     a comma-separated subset of the measurements
+  --profile  also write V8 CPU profiles of the CPU workers and print their top frames
+  --help     this text`;
+
+/** The options, or exits: 0 after --help, 2 with the usage for anything it does not take. */
 function parse() {
-  const { values } = parseArgs({
-    options: {
-      json: { type: "boolean", default: false },
-      smoke: { type: "boolean", default: false },
-      only: { type: "string" },
-      profile: { type: "boolean", default: false },
-    },
-  });
+  // pnpm passes a `--` written before the options on to the script.
+  const args = process.argv.slice(2);
+  if (args[0] === "--") args.shift();
+  let values: { json: boolean; smoke: boolean; only?: string; profile: boolean; help: boolean };
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        json: { type: "boolean", default: false },
+        smoke: { type: "boolean", default: false },
+        only: { type: "string" },
+        profile: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   const only = values.only?.split(",").map((s) => s.trim()) ?? [...MEASUREMENTS];
   for (const name of only) {
     if (!(MEASUREMENTS as readonly string[]).includes(name)) {
-      throw new Error(`--only: unknown measurement ${name}; one of ${MEASUREMENTS.join(", ")}`);
+      process.stderr.write(`bench: --only: unknown measurement ${name}\n\n${USAGE}\n`);
+      process.exit(2);
     }
   }
   return { ...values, only: new Set(only as Measurement[]) };
