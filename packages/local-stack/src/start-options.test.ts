@@ -97,4 +97,10 @@ describe("startupMessage", () => {
     expect(failed).toContain("Press Ctrl-C to stop.");
     expect(startupMessage({ ...facts, seed: undefined })).not.toMatch(/seed's/);
   });
+
+  test("names every route the wiring serves", () => {
+    expect(startupMessage({ ...facts, seed: undefined })).toContain(
+      "PATCH, GET, DELETE /movies/{movie_id}; GET /movies",
+    );
+  });
 });

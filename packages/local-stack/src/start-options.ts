@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { FAN_OUT_THRESHOLD_BYTES, parseOrigins } from "@movies/adapters-lambda";
-import { ENV } from "@movies/adapters-lambda/wiring";
+import { ENV, FUNCTIONS } from "@movies/adapters-lambda/wiring";
 import type { DynamoDbLocalVia } from "@movies/local-aws";
 import { ConfigError, LOCAL_PORTS, localPort, withoutSeparator } from "@movies/local-aws/settings";
 
@@ -150,7 +150,7 @@ export function startupMessage(facts: {
   return `
 Movies local stack is up (${facts.seconds} s).
 
-  HTTP API  ${httpUrl}          GET and PATCH /movies/{movie_id}
+  HTTP API  ${httpUrl}          ${routesLine()}
   API docs  ${httpUrl}/docs     (and ${httpUrl}/openapi.json)${facts.corsOrigins.length > 0 ? `\n  CORS      browser pages of ${facts.corsOrigins.join(", ")} may call the API` : ""}
   S3        ${s3Endpoint}          bucket ${bucket} (versioned): each .csv upload is ingested
   DynamoDB  ${facts.dynamoDbEndpoint}          table ${facts.tableName} (${RUNS_ON[facts.dynamoDbVia]})
@@ -165,4 +165,15 @@ Try it (from another terminal):
   curl --request GET --url ${httpUrl}/movies/mv1
 
 Press Ctrl-C to stop.`;
+}
+
+/** The wiring's HTTP routes, by path: `GET /movies; GET, PATCH, DELETE /movies/{movie_id}`. */
+function routesLine(): string {
+  const byPath = new Map<string, string[]>();
+  for (const { trigger } of FUNCTIONS) {
+    if (trigger.kind === "http") {
+      byPath.set(trigger.path, [...(byPath.get(trigger.path) ?? []), trigger.method]);
+    }
+  }
+  return [...byPath].map(([path, methods]) => `${methods.join(", ")} ${path}`).join("; ");
 }
