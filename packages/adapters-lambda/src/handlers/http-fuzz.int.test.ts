@@ -488,10 +488,18 @@ describe("a store that fails in every way (FAULT INJECTION): a generic 500, noth
   });
 });
 
-/** How deep arrays and objects nest in a parsed JSON value (a scalar is 0 deep). */
+/**
+ * How deep arrays and objects nest in a parsed JSON value (a scalar is 0 deep). Iterative: the
+ * fuzzer nests thousands of levels, past the call stack.
+ */
 function depthOf(value: unknown): number {
-  if (typeof value !== "object" || value === null) return 0;
   let deepest = 0;
-  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child));
-  return deepest + 1;
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== "object" || node === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
