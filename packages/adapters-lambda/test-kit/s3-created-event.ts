@@ -1,11 +1,20 @@
 import { encodeEventKey } from "@movies/local-aws";
 import type { S3Event } from "aws-lambda";
 
-/** An S3 ObjectCreated:Put notification as Lambda receives it, with the key form-encoded. */
+/**
+ * An S3 ObjectCreated:Put notification as Lambda receives it, with the key form-encoded. S3 always
+ * says the object's size; a caller that does not know it leaves it out, and the ingest then asks
+ * S3 itself where it needs it.
+ */
 export function s3CreatedEvent(
   bucket: string,
   key: string,
-  object: { eTag?: string | undefined; versionId?: string | undefined; eventTime?: string },
+  object: {
+    eTag?: string | undefined;
+    versionId?: string | undefined;
+    eventTime?: string;
+    size?: number;
+  },
 ): S3Event {
   return {
     Records: [
@@ -28,11 +37,11 @@ export function s3CreatedEvent(
           },
           object: {
             key: encodeEventKey(key),
-            size: 0,
+            ...(object.size !== undefined && { size: object.size }),
             eTag: object.eTag?.replace(/"/g, "") ?? "",
             ...(object.versionId !== undefined && { versionId: object.versionId }),
             sequencer: "0",
-          },
+          } as S3Event["Records"][number]["s3"]["object"],
         },
       },
     ],

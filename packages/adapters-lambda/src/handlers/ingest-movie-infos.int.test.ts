@@ -33,7 +33,11 @@ function nextEventTime(): string {
 
 async function upload(key: string, body: string | Uint8Array) {
   const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-  return s3CreatedEvent(bucket, key, { eTag: put.ETag, eventTime: nextEventTime() });
+  return s3CreatedEvent(bucket, key, {
+    eTag: put.ETag,
+    eventTime: nextEventTime(),
+    size: typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
+  });
 }
 
 async function invoke(event: S3Event | { Event: string }) {

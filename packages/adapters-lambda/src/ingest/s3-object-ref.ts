@@ -9,6 +9,8 @@ export interface S3ObjectRef {
   readonly versionId: string | undefined;
   readonly eTag: string | undefined;
   readonly eventTime: string;
+  /** Bytes, as the event announced them; absent when the event does not say. */
+  readonly size?: number;
 }
 
 /** S3 sends this once when a notification is configured; it has no records. */
@@ -39,6 +41,7 @@ export function csvObjectsOf(event: S3Event | S3TestEvent, bucket: string): S3Ob
       versionId: record.s3.object.versionId || undefined,
       eTag: record.s3.object.eTag || undefined,
       eventTime: record.eventTime,
+      ...(typeof record.s3.object.size === "number" && { size: record.s3.object.size }),
     });
   }
   return objects;

@@ -22,8 +22,8 @@ export interface FanOutExecutionInput {
 
 /**
  * Whether the ingest function ingests `object` itself ("inline") or has started (or had already
- * started) the state machine's execution for it ("fan-out"). A stale snapshot, and an object gone
- * or replaced, stay inline: that path reports them without reading a row. The execution's name
+ * started) the state machine's execution for it ("fan-out"). A small object, a stale snapshot, and
+ * an object gone or replaced, stay inline: that path reports them without reading a row. The execution's name
  * is derived from bucket, key and version, so a redelivered event starts nothing new.
  */
 export async function routeIngest(
@@ -32,17 +32,11 @@ export async function routeIngest(
 ): Promise<"inline" | "fan-out"> {
   const { stateMachineArn, thresholdBytes, maxConcurrency } = deps.fanOut;
   if (stateMachineArn === undefined) return "inline";
+  // The event says the size; the common small object then costs no request here (the inline
+  // path reads the ledger and the object itself).
+  const size = object.size ?? (await sizeOf(deps.s3, object));
+  if (size === undefined || size <= thresholdBytes) return "inline";
   if (await deps.snapshots.isStale(snapshotOf(object))) return "inline";
-  let size: number;
-  try {
-    const head = await deps.s3.send(
-      new HeadObjectCommand({ Bucket: object.bucket, Key: object.key, ...exactVersion(object) }),
-    );
-    size = head.ContentLength ?? 0;
-  } catch {
-    return "inline";
-  }
-  if (size <= thresholdBytes) return "inline";
   const input: FanOutExecutionInput = { object, max_concurrency: maxConcurrency };
   try {
     await deps.sfn.send(
@@ -57,6 +51,18 @@ export async function routeIngest(
     if ((error as { name?: unknown }).name !== "ExecutionAlreadyExists") throw error;
   }
   return "fan-out";
+}
+
+/** The object's size, or undefined when it is gone or replaced (the inline path reports that). */
+async function sizeOf(s3: S3Client, object: S3ObjectRef): Promise<number | undefined> {
+  try {
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: object.bucket, Key: object.key, ...exactVersion(object) }),
+    );
+    return head.ContentLength ?? 0;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
