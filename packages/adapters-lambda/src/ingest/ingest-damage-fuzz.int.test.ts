@@ -12,6 +12,7 @@
  * Thousands of files through the reader and the domain in memory; a sample through S3, the
  * handler's ingest and DynamoDB Local.
  */
+
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { type IngestSummary, ingestMovieInfos, type MovieInfo } from "@movies/domain";
 import { InMemoryMovieStore } from "@movies/domain/testing";
@@ -26,6 +27,7 @@ import {
 } from "../../test-kit/damaged-catalogue.ts";
 import { freshTable } from "../../test-kit/fresh-table.ts";
 import { reportFigures } from "../../test-kit/report-figures.ts";
+import { summaryOfReport } from "../../test-kit/report-summary.ts";
 import { sortedEntries, storedMovieInfos } from "../../test-kit/table-contents.ts";
 import { movieStore } from "../clients.ts";
 import { createLogger } from "../observability/logger.ts";
@@ -151,15 +153,7 @@ describe("damage fuzzing", () => {
           bytes_read: file.bytes.length,
           bytes_total: file.bytes.length,
         });
-        const summary: IngestSummary = {
-          rowsRead: report.rows_read,
-          written: report.written,
-          rejected: report.rejected,
-          duplicates: report.duplicates,
-          headerRows: report.header_rows,
-          blankRows: report.blank_rows,
-          rejects: report.rejects,
-        };
+        const summary = summaryOfReport(report);
         // Each file's ids are its own (m<seed>-…), so one table serves the sample.
         const prefix = `m${seed}-`;
         expectOracle(file, summary, await storedMovieInfos(table.client, table.tableName, prefix));

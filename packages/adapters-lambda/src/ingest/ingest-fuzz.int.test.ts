@@ -5,6 +5,7 @@
  * written, duplicate or rejected with its line and a reason, as an independent reading of the
  * spec says it must be), damaged records included (the reader rejects them and reads on).
  */
+
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
   type CsvRecord,
@@ -20,6 +21,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { freshTable } from "../../test-kit/fresh-table.ts";
 import { oracle } from "../../test-kit/ingest-oracle.ts";
 import { reportFigures } from "../../test-kit/report-figures.ts";
+import { summaryOfReport } from "../../test-kit/report-summary.ts";
 import { sortedEntries, storedMovieInfos } from "../../test-kit/table-contents.ts";
 import { movieStore } from "../clients.ts";
 import { createLogger } from "../observability/logger.ts";
@@ -366,15 +368,7 @@ describe("ingest fuzzing, through S3 and DynamoDB Local (fewer cases)", () => {
         }
         const everyRowRejected = report.rows_read > 0 && report.rejected === report.rows_read;
         expect(report.status).toBe(everyRowRejected ? "rejected" : "completed");
-        const summary: IngestSummary = {
-          rowsRead: report.rows_read,
-          written: report.written,
-          rejected: report.rejected,
-          duplicates: report.duplicates,
-          headerRows: report.header_rows,
-          blankRows: report.blank_rows,
-          rejects: report.rejects,
-        };
+        const summary = summaryOfReport(report);
         expectAccountedFor(
           records,
           summary,
