@@ -7,6 +7,7 @@ export {
   type FanOutPlan,
   planKey,
   snapshotOf,
+  supersededKey,
 } from "./ingest/fan-out/fan-out-layout.ts";
 export { type FanOutEvent, runFanOutStep } from "./ingest/fan-out/fan-out-step.ts";
 export type { FanOutDeps } from "./ingest/fan-out/fan-out-steps.ts";

@@ -5,7 +5,8 @@
  * damaged rows and quoted fields with line breaks (`fanOutCatalogue`, whose expected table is
  * known by construction), routes it above a lowered threshold, runs the state machine definition
  * locally with a fault injected once into one chunk, and compares the table and the report with
- * the construction. Prints one JSON line; exits 1 on any difference.
+ * the construction; it also checks that ids repeat across chunks and that some cut falls right
+ * after a record of two lines. Prints one JSON line; exits 1 on any difference or failed check.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -27,6 +28,7 @@ import {
   routeIngest,
   runFanOutStep,
   type S3ObjectRef,
+  supersededKey,
 } from "@movies/adapters-lambda/fan-out";
 import { fanOutCatalogue } from "@movies/adapters-lambda/test-kit/fan-out-catalogue";
 import { storedMovieInfos } from "@movies/adapters-lambda/test-kit/table-contents";
@@ -56,6 +58,8 @@ try {
     encoding: "utf-8",
     header: true,
     distinct: 0.7,
+    // Many records of two lines, so that some cut falls right after one (checked below).
+    multiLine: 0.3,
   });
   await ensureTable(dynamoClient, TABLE);
   await s3Client.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -106,7 +110,14 @@ try {
   };
   const report = await read<IngestReport>(reportKey(object));
   const plan = await read<FanOutPlan>(planKey(object));
-  const stored = await storedMovieInfos(dynamoClient, TABLE, "tt");
+  const t3 = performance.now();
+  const stored = await storedMovieInfos(dynamoClient, TABLE, "tt", 64);
+  const readBackS = Math.round(performance.now() - t3) / 1000;
+  const superseded = Object.keys(await read(supersededKey(object))).length;
+  // A cut right after a record of two lines: a cut by physical lines one line earlier would
+  // have split its quoted field.
+  const multiLine = new Set(file.multiLineRecords);
+  const cutsAfterMultiLine = plan.chunks.filter((chunk) => multiLine.has(chunk.first_line - 2));
   let differences = stored.size === file.expected.size ? 0 : 1;
   for (const [id, info] of file.expected) {
     if (JSON.stringify(stored.get(id)) !== JSON.stringify(info)) differences++;
@@ -116,6 +127,8 @@ try {
     execution: execution?.status === "SUCCEEDED",
     status: report.status === "completed",
     chunks: plan.chunks.length >= 8 && report.chunks_done === plan.chunks.length,
+    ids_across_chunks: superseded > 0,
+    cut_after_multi_line_record: cutsAfterMultiLine.length > 0,
     table: differences === 0,
     rows_read: report.rows_read === file.rowsRead,
     duplicates: report.duplicates === file.duplicates,
@@ -131,9 +144,8 @@ try {
       rows,
       bytes: file.bytes.length,
       chunks: plan.chunks.length,
-      superseded_ids: Object.keys(
-        await read(`${planKey(object).replace("plan.json", "superseded.json")}`),
-      ).length,
+      superseded_ids: superseded,
+      cuts_after_multi_line_record: cutsAfterMultiLine.map((chunk) => chunk.first_line),
       counts: {
         rows_read: report.rows_read,
         written: report.written,
@@ -143,6 +155,7 @@ try {
       },
       generate_s: Math.round(t1 - t0) / 1000,
       fan_out_s: Math.round(t2 - t1) / 1000,
+      read_back_s: readBackS,
       rows_per_s: Math.round(rows / ((t2 - t1) / 1000)),
     }),
   );
