@@ -10,7 +10,7 @@ export interface GetMovieHandlerDeps extends HttpEdgeDeps {
 
 /** GET (and HEAD) /movies/{movie_id}: the merged movie with its ETag, 304, or a problem. */
 export function makeGetMovieHandler({ store, ...edge }: GetMovieHandlerDeps) {
-  return httpEdge(edge, { head: true }).handler(async (event) => {
+  return httpEdge(edge).handler(async (event) => {
     const movie = await getMovie(store, event.pathParameters?.["movie_id"]);
     const etag = etagOf(movie);
     if (noneMatch(headerOf(event, "if-none-match"), etag)) {

@@ -319,7 +319,7 @@ describe("PATCH bodies on the in-memory ports", () => {
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body)).toMatchObject({
       type: "urn:movies:problem:invalid-input",
-      errors: [{ field: "__proto__" }],
+      errors: [{ field: "__proto__", message: "is not a known field" }],
     });
   });
 });

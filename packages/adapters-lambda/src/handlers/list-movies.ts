@@ -9,7 +9,7 @@ export interface ListMoviesHandlerDeps extends HttpEdgeDeps {
 
 /** GET (and HEAD) /movies?limit&cursor: a page of movies, each with its ETag, and the next cursor. */
 export function makeListMoviesHandler({ store, ...edge }: ListMoviesHandlerDeps) {
-  return httpEdge(edge, { head: true }).handler(async (event) => {
+  return httpEdge(edge).handler(async (event) => {
     const query = event.queryStringParameters ?? {};
     const page = await listMovies(store, { limit: query["limit"], cursor: query["cursor"] });
     // Each movie is serialized once, for its ETag and for the page: the item is that JSON with

@@ -2,8 +2,10 @@
  * CORS as the functions answer it: real middy handlers from their factories on the domain's
  * in-memory ports, and the policy's origin rules.
  */
+import middy from "@middy/core";
 import { InMemoryMovieStore } from "@movies/domain/testing";
 import { lambdaContext } from "@movies/local-aws";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { movieRouteEvent } from "../../test-kit/movie-route-event.ts";
@@ -11,7 +13,7 @@ import { loadConfig } from "../config.ts";
 import { makeGetMovieHandler } from "../handlers/get-movie.ts";
 import { makeUpdateMovieRatingHandler } from "../handlers/update-movie-rating.ts";
 import { createLogger } from "../observability/logger.ts";
-import { corsPolicy, isOrigin } from "./cors.ts";
+import { corsPolicy, httpCors, isOrigin, parseOrigins, withHeaders } from "./cors.ts";
 
 const APP = "https://app.example.com";
 
@@ -133,5 +135,55 @@ describe("allowed origins in the configuration", () => {
         expect(isOrigin(origin)).toBe(true);
       }),
     );
+  });
+});
+
+describe("the policy's edges", () => {
+  test("a configured list is trimmed, empty entries and repeats dropped, every non-origin named", () => {
+    expect(parseOrigins(` ${APP} ,, http://localhost:5173,${APP}, ,ftp://x `)).toEqual({
+      origins: [APP, "http://localhost:5173"],
+      invalid: ["ftp://x"],
+    });
+    expect(parseOrigins(undefined)).toEqual({ origins: [], invalid: [] });
+  });
+
+  test("the Origin header is found in any letter case, and only an allowed one is echoed", () => {
+    const policy = corsPolicy([APP]);
+    const allowed = {
+      Vary: "Origin",
+      "Access-Control-Allow-Origin": APP,
+      "Access-Control-Expose-Headers": "ETag",
+    };
+    expect(policy.responseHeaders({ ORIGIN: APP })).toEqual(allowed);
+    expect(policy.responseHeaders({ "x-origin": APP })).toEqual({ Vary: "Origin" });
+    expect(policy.responseHeaders({ Origin: undefined })).toEqual({ Vary: "Origin" });
+    expect(corsPolicy([]).responseHeaders({ Origin: APP })).toEqual({});
+  });
+
+  test("a Vary the response has already is extended; other headers are set", () => {
+    const response = { statusCode: 200, headers: { Vary: "Accept", ETag: '"a"' }, body: "" };
+    expect(withHeaders(response, { Vary: "Origin", ETag: '"b"', "X-A": "1" })).toEqual({
+      statusCode: 200,
+      headers: { Vary: "Accept, Origin", ETag: '"b"', "X-A": "1" },
+      body: "",
+    });
+    expect(withHeaders({ statusCode: 204, body: "" }, { Vary: "Origin" }).headers).toEqual({
+      Vary: "Origin",
+    });
+  });
+
+  test("with no response to decorate, the middleware steps aside: the error or the null stays", async () => {
+    const event = movieRouteEvent("GET", "mv1", { headers: { Origin: APP } });
+    const failure = new Error("boom");
+    const failing = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+      .use(httpCors([APP]))
+      .handler(() => {
+        throw failure;
+      });
+    await expect(failing(event, context())).rejects.toBe(failure);
+    const empty = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+      .use(httpCors([APP]))
+      .handler(() => null as unknown as APIGatewayProxyResult);
+    expect(await empty(event, context())).toBeNull();
   });
 });

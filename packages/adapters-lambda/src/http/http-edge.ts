@@ -18,16 +18,12 @@ export interface HttpEdgeDeps {
 /**
  * The middlewares every HTTP function starts with, in the order they must run: log lines with the
  * request id and the route's movie_id, CORS headers on every answer, and domain or middy errors
- * rendered as RFC 9457 problems. A route that also answers HEAD (every GET) passes `head`, so the
- * body is dropped last, after the response or problem is rendered.
+ * rendered as RFC 9457 problems; a HEAD (API Gateway sends it to a GET's function) answered
+ * without the body, dropped last, after the response or problem is rendered.
  */
-export function httpEdge(
-  { logger, allowedOrigins = [] }: HttpEdgeDeps,
-  options: { readonly head?: boolean } = {},
-) {
-  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
-  if (options.head) handler.use(httpHead());
-  return handler
+export function httpEdge({ logger, allowedOrigins = [] }: HttpEdgeDeps) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpHead())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMovieId(logger))
     .use(httpCors(allowedOrigins))

@@ -6,6 +6,7 @@
  */
 import middy from "@middy/core";
 import httpErrorHandler from "@middy/http-error-handler";
+import httpJsonBodyParser from "@middy/http-json-body-parser";
 import { lambdaContext } from "@movies/local-aws";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { afterEach, describe, expect, test, vi } from "vitest";
@@ -13,7 +14,7 @@ import { inMemoryHttpHandlers } from "../../test-kit/in-memory-http-handlers.ts"
 import { movieRouteEvent } from "../../test-kit/movie-route-event.ts";
 import { createLogger } from "../observability/logger.ts";
 import { httpProblems } from "./http-problems.ts";
-import { ProblemError } from "./problem.ts";
+import { ProblemError, problems } from "./problem.ts";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
 const PROBLEM_HEADERS = { "Content-Type": "application/problem+json" };
@@ -175,5 +176,22 @@ describe("the middleware's contract with middy", () => {
       });
     expect(await handler(event, lambdaContext("get-movie", 10_000))).toEqual(answered);
     expect(logged).not.toHaveBeenCalled();
+  });
+
+  test("middy's own 415 (its JSON parser behind no Content-Type edge) is the same problem", async () => {
+    const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+      .use(httpErrorHandler({ logger: false }))
+      .use(httpProblems(createLogger()))
+      .use(httpJsonBodyParser())
+      .handler(() => ({ statusCode: 200, body: "" }));
+    const response = await handler(
+      movieRouteEvent("PATCH", "mv1", { headers: { "content-type": "text/plain" }, body: "{}" }),
+      lambdaContext("update-movie-rating", 10_000),
+    );
+    expect({ ...response, body: JSON.parse(response.body) }).toEqual({
+      statusCode: 415,
+      headers: PROBLEM_HEADERS,
+      body: problems.unsupportedMediaType(),
+    });
   });
 });
