@@ -710,3 +710,305 @@ describe("the header", () => {
     expect(error.missing).toEqual(["movie_id", "country_of_origin", "release_date"]);
   });
 });
+
+describe("what an ingest says when it stops or refuses", () => {
+  it("names the option and its range when an option is out of range", async () => {
+    const store = new InMemoryMovieStore();
+    await expect(ingestMovieInfos(store, SEED_CSV, { batchSize: 26 })).rejects.toThrow(
+      new RangeError("batchSize must be an integer from 1 to 25 (got 26)"),
+    );
+    await expect(ingestMovieInfos(store, SEED_CSV, { maxInFlight: 1.5 })).rejects.toThrow(
+      new RangeError("maxInFlight must be an integer at least 1 (got 1.5)"),
+    );
+    await expect(ingestMovieInfos(store, SEED_CSV, { maxRejects: -1 })).rejects.toThrow(
+      new RangeError("maxRejects must be an integer at least 0 (got -1)"),
+    );
+    expect(store.batches).toEqual([]);
+  });
+
+  it("fails, writing nothing, when the input cannot even be opened", async () => {
+    const opening = new Error("no such object");
+    const records: Iterable<CsvRecord> = {
+      [Symbol.iterator]: () => {
+        throw opening;
+      },
+    };
+    const store = new InMemoryMovieStore();
+    const error = await incomplete(ingestMovieInfos(store, records));
+    expect(error.message).toBe(
+      "ingest stopped after line 0 because the input could not be read: no such object",
+    );
+    expect(error.cause).toBe(opening);
+    expect(error.summary).toEqual({
+      rowsRead: 0,
+      written: 0,
+      rejected: 0,
+      duplicates: 0,
+      headerRows: 0,
+      blankRows: 0,
+      rejects: [],
+    });
+    expect(store.batches).toEqual([]);
+  });
+
+  it("says it was aborted, with no detail for a reason that is no Error", async () => {
+    const signal = { aborted: false, reason: "time budget spent" };
+    const source = (function* () {
+      yield row(1, "mv1");
+      signal.aborted = true;
+      yield row(2, "mv2");
+    })();
+    const error = await incomplete(ingestMovieInfos(new InMemoryMovieStore(), source, { signal }));
+    expect(error.message).toBe("ingest stopped after line 2 because it was aborted");
+    expect(error.summary).toMatchObject({ rowsRead: 2, written: 0 });
+  });
+
+  it("keeps the abort as the reason when a write in flight fails after it", async () => {
+    const signal = { aborted: false, reason: new Error("deadline") };
+    const store = new InMemoryMovieStore({
+      before: async (call) => {
+        await microtasks(10);
+        if (call.method === "putBatch" && call.index === 0) throw new Error("throttled");
+      },
+    });
+    const source = (function* () {
+      yield row(1, "mv1");
+      signal.aborted = true;
+      yield row(2, "mv2");
+    })();
+    const error = await incomplete(ingestMovieInfos(store, source, { batchSize: 1, signal }));
+    expect(error.message).toBe("ingest stopped after line 2 because it was aborted: deadline");
+    expect(error.cause).toBe(signal.reason);
+    expect(store.batches).toHaveLength(1);
+    expect(error.summary).toMatchObject({ rowsRead: 2, written: 0 });
+  });
+
+  it("sends no batch once a write failed, not even the last one", async () => {
+    const failure = new Error("throttled");
+    const store = new InMemoryMovieStore({
+      before: async (call) => {
+        if (call.method === "putBatch") throw failure;
+      },
+    });
+    const records = [row(1, "mv1"), row(2, "mv2"), row(3, "mv3")];
+    const error = await incomplete(
+      ingestMovieInfos(store, records, { batchSize: 2, maxInFlight: 1 }),
+    );
+    expect(error.message).toBe(
+      "ingest stopped after line 3 because a batch write failed: throttled",
+    );
+    expect(error.cause).toBe(failure);
+    expect(store.batches.map((batch) => batch.map((info) => info.movie_id))).toEqual([
+      ["mv1", "mv2"],
+    ]);
+    expect(error.summary).toMatchObject({ rowsRead: 3, written: 0 });
+  });
+
+  it("sends no batch after one failed while the next was waiting for a slot", async () => {
+    const store = new InMemoryMovieStore({
+      before: async (call) => {
+        await microtasks(3);
+        if (call.method === "putBatch" && call.index === 0) throw new Error("throttled");
+      },
+    });
+    const records = Array.from({ length: 5 }, (_, i) => row(i + 1, `mv${i}`));
+    const error = await incomplete(
+      ingestMovieInfos(store, records, { batchSize: 1, maxInFlight: 1 }),
+    );
+    expect(error.message).toMatch(/because a batch write failed: throttled$/);
+    expect(store.batches).toHaveLength(1);
+    expect(error.summary.written).toBe(0);
+  });
+
+  it("fails when the last batch's write fails after it was sent", async () => {
+    const store = new InMemoryMovieStore({
+      before: async () => {
+        await microtasks(3);
+        throw new Error("throttled");
+      },
+    });
+    const error = await incomplete(ingestMovieInfos(store, SEED_CSV));
+    expect(error.message).toBe(
+      "ingest stopped after line 3 because a batch write failed: throttled",
+    );
+    expect(store.batches).toHaveLength(1);
+    expect(error.summary).toMatchObject({ rowsRead: 3, written: 0 });
+  });
+
+  it("succeeds when the signal aborts only once every row has been read and sent", async () => {
+    const signal = { aborted: false, reason: "time budget spent" };
+    const store = new InMemoryMovieStore();
+    const source = (function* () {
+      yield* [row(1, "mv1"), row(2, "mv2")];
+      signal.aborted = true;
+    })();
+    const summary = await ingestMovieInfos(store, source, { batchSize: 2, signal });
+    expect(summary).toMatchObject({ rowsRead: 2, written: 2 });
+    expect([...store.infos.keys()]).toEqual(["mv1", "mv2"]);
+  });
+
+  it("succeeds when the signal aborts while the last batch is being written", async () => {
+    const signal = { aborted: false, reason: "time budget spent" };
+    const store = new InMemoryMovieStore({
+      before: (call) => {
+        if (call.method === "putBatch" && call.index === 1) signal.aborted = true;
+      },
+    });
+    const records = [row(1, "mv1"), row(2, "mv2"), row(3, "mv3")];
+    const summary = await ingestMovieInfos(store, records, { batchSize: 2, signal });
+    expect(summary).toMatchObject({ rowsRead: 3, written: 3 });
+    expect(store.batches).toHaveLength(2);
+  });
+
+  it("fails, with the last batch unsent, when the signal aborts while that batch waits for a slot", async () => {
+    const signal = { aborted: false, reason: "time budget spent" };
+    const store = new InMemoryMovieStore({
+      before: async (call) => {
+        if (call.method !== "putBatch" || call.index !== 0) return;
+        await microtasks(5);
+        signal.aborted = true;
+      },
+    });
+    const records = [row(1, "mv1"), row(2, "mv2"), row(3, "mv3")];
+    const error = await incomplete(
+      ingestMovieInfos(store, records, { batchSize: 2, maxInFlight: 1, signal }),
+    );
+    expect(error.message).toBe("ingest stopped after line 3 because it was aborted");
+    expect(store.batches).toHaveLength(1);
+    expect(error.summary).toMatchObject({ rowsRead: 3, written: 2 });
+    expect([...store.infos.keys()]).toEqual(["mv1", "mv2"]);
+  });
+
+  it("reports an async source's failure as its cause, without asking the failed source to close", async () => {
+    const broken = new Error("connection reset");
+    let closed = false;
+    const source: AsyncIterable<CsvRecord> = {
+      [Symbol.asyncIterator]: () => {
+        let line = 0;
+        return {
+          next: async () => {
+            if (line === 3) throw broken;
+            line++;
+            return { done: false, value: row(line, `mv${line}`) };
+          },
+          return: async () => {
+            closed = true;
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    const store = new InMemoryMovieStore();
+    const error = await incomplete(ingestMovieInfos(store, source, { batchSize: 2 }));
+    expect(error.cause).toBe(broken);
+    expect(error.message).toBe(
+      "ingest stopped after line 3 because reading the input failed: connection reset",
+    );
+    expect(closed).toBe(false);
+    expect(error.summary).toMatchObject({ rowsRead: 3, written: 2 });
+  });
+
+  it("closes an async source it leaves on an abort", async () => {
+    const signal = { aborted: false };
+    let closed = false;
+    const source: AsyncIterable<CsvRecord> = {
+      [Symbol.asyncIterator]: () => {
+        let line = 0;
+        return {
+          next: async () => {
+            line++;
+            if (line === 2) signal.aborted = true;
+            return { done: false, value: row(line, `mv${line}`) };
+          },
+          return: async () => {
+            closed = true;
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    const error = await incomplete(ingestMovieInfos(new InMemoryMovieStore(), source, { signal }));
+    expect(error.message).toBe("ingest stopped after line 2 because it was aborted");
+    expect(closed).toBe(true);
+  });
+
+  it("passes no options to putBatch when there is no signal, as the port's exact types ask", async () => {
+    const calls: unknown[][] = [];
+    const repo = {
+      putBatch: async (...args: unknown[]) => {
+        calls.push(args);
+      },
+    };
+    await ingestMovieInfos(repo, SEED_CSV.slice(0, 1));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toHaveLength(1);
+  });
+});
+
+describe("records the reader could not read", () => {
+  const unreadable = (line: number, reason: string): CsvRecord => ({
+    line,
+    fields: ["mv9", "Half a row", "United States", "2014-10-26"],
+    rejected: reason,
+  });
+
+  it("rejects them with the reader's reason, counts them as rows and writes nothing of them", async () => {
+    const store = new InMemoryMovieStore();
+    const summary = await ingestMovieInfos(store, [
+      row(1, "mv1"),
+      unreadable(2, "a stray quote"),
+      row(3, "mv2"),
+    ]);
+    expect(summary).toEqual({
+      rowsRead: 3,
+      written: 2,
+      rejected: 1,
+      duplicates: 0,
+      headerRows: 0,
+      blankRows: 0,
+      rejects: [{ line: 2, reason: "a stray quote" }],
+    });
+    expect([...store.infos.keys()].sort()).toEqual(["mv1", "mv2"]);
+  });
+
+  it("keeps only the first maxRejects of them but counts them all", async () => {
+    const records = [1, 2, 3].map((line) => unreadable(line, `bad byte on line ${line}`));
+    const summary = await ingestMovieInfos(new InMemoryMovieStore(), records, { maxRejects: 2 });
+    expect(summary.rejected).toBe(3);
+    expect(summary.rowsRead).toBe(3);
+    expect(summary.rejects).toEqual([
+      { line: 1, reason: "bad byte on line 1" },
+      { line: 2, reason: "bad byte on line 2" },
+    ]);
+  });
+
+  it("takes an unreadable first record as data, so no header can follow it", async () => {
+    const summary = await ingestMovieInfos(new InMemoryMovieStore(), [
+      unreadable(1, "a stray quote"),
+      { line: 2, fields: ["movie_id", "name", "country_of_origin", "release_date"] },
+    ]);
+    expect(summary).toMatchObject({ headerRows: 0, rowsRead: 2, rejected: 2, written: 0 });
+  });
+});
+
+describe("a later part of a file (columnOrder given)", () => {
+  it("takes no record for a header and reads every row in the given order", async () => {
+    const store = new InMemoryMovieStore();
+    const summary = await ingestMovieInfos(
+      store,
+      [
+        { line: 10, fields: ["release_date", "movie_id", "name", "country_of_origin"] },
+        { line: 11, fields: ["2014-10-26", "mv1", "Interstellar", "United States"] },
+      ],
+      { columnOrder: [1, 2, 3, 0] },
+    );
+    expect(summary).toMatchObject({ headerRows: 0, rowsRead: 2, rejected: 1, written: 1 });
+    expect(summary.rejects.map((r) => r.line)).toEqual([10]);
+    expect(store.infos.get("mv1")).toEqual({
+      movie_id: "mv1",
+      name: "Interstellar",
+      country_of_origin: "United States",
+      release_date: "2014-10-26",
+    });
+  });
+});

@@ -88,8 +88,16 @@ export async function ingestMovieInfos(
   const { supersededIds } = options;
   let badHeader: InvalidHeaderError | undefined;
   let lastLine = 0;
-  let stop: { readonly reason: string; readonly cause: unknown } | undefined;
+  let stop: Stop | undefined;
   let source: RecordSource | undefined;
+  /** Why the ingest must stop now: the signal aborted or a write failed. */
+  const whyStopped = (): Stop | undefined => {
+    if (signal?.aborted === true) return { reason: "it was aborted", cause: signal.reason };
+    if (writer.failure !== undefined) {
+      return { reason: "a batch write failed", cause: writer.failure.cause };
+    }
+    return undefined;
+  };
 
   try {
     source = openRecords(records);
@@ -99,15 +107,10 @@ export async function ingestMovieInfos(
 
   // Not a `for await`: a sync source is read without a microtask per record, and the signal is
   // checked before each record is pulled rather than after.
-  while (source !== undefined && stop === undefined) {
-    if (signal?.aborted === true) {
-      stop = { reason: "it was aborted", cause: signal.reason };
-      break;
-    }
-    if (writer.failure !== undefined) {
-      stop = { reason: "a batch write failed", cause: writer.failure.cause };
-      break;
-    }
+  // Every way out of the loop but the end of the input is a `break` with `stop` set.
+  while (source !== undefined) {
+    stop = whyStopped();
+    if (stop !== undefined) break;
     let step: IteratorResult<CsvRecord>;
     try {
       step = source.sync !== undefined ? source.sync.next() : await source.async.next();
@@ -168,12 +171,8 @@ export async function ingestMovieInfos(
   if (source !== undefined) await closeQuietly(source);
   // The first non-blank record is the header: no row has been sent yet.
   if (badHeader !== undefined) throw badHeader;
-  if (stop === undefined && !(await writer.send(signal))) {
-    stop =
-      writer.failure !== undefined
-        ? { reason: "a batch write failed", cause: writer.failure.cause }
-        : { reason: "it was aborted", cause: signal?.reason };
-  }
+  // `send` refuses only for a reason `whyStopped` names.
+  if (stop === undefined && !(await writer.send(signal))) stop = whyStopped();
   await writer.drain();
   if (stop === undefined && writer.failure !== undefined) {
     stop = { reason: "a batch write failed", cause: writer.failure.cause };
@@ -199,6 +198,11 @@ export async function ingestMovieInfos(
   return summary;
 }
 
+interface Stop {
+  readonly reason: string;
+  readonly cause: unknown;
+}
+
 type RecordSource =
   | { readonly sync: Iterator<CsvRecord>; readonly async?: undefined }
   | { readonly sync?: undefined; readonly async: AsyncIterator<CsvRecord> };
@@ -210,9 +214,10 @@ function openRecords(records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>): R
 
 /** Lets a source left before its end release what it holds (an open stream, a socket). */
 async function closeQuietly(source: RecordSource): Promise<void> {
+  const iterator = source.sync ?? source.async;
   try {
-    if (source.sync !== undefined) source.sync.return?.();
-    else await source.async.return?.();
+    // Stryker disable next-line OptionalChaining: without `?.` a source that has no `return` throws a TypeError, which the catch swallows just the same
+    await iterator.return?.();
   } catch {
     // The ingest is already failing for a reason of its own; a failed close adds nothing to it.
   }

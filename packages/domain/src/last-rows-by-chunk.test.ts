@@ -47,6 +47,26 @@ describe("createLastRowsByChunk", () => {
     );
   });
 
+  it("supersedes no id whose rows are all in the first chunk", () => {
+    const rows = createLastRowsByChunk();
+    rows.take(row(1, "a"), 0);
+    rows.take(row(2, "a"), 0);
+    rows.take(row(3, "b"), 1);
+    expect(rows.superseded()).toEqual(new Map());
+  });
+
+  it("takes a record the reader could not read as a row, of no id, after which no header comes", () => {
+    const rows = createLastRowsByChunk();
+    const header = ["movie_id", "name", "country_of_origin", "release_date"];
+    expect(rows.take({ ...row(1, "a"), rejected: "a stray quote" }, 0)).toBe("row");
+    expect(rows.take({ line: 2, fields: header }, 0)).toBe("row");
+    rows.take(row(3, "a"), 1);
+    expect(rows.superseded()).toEqual(new Map());
+    const first = createLastRowsByChunk();
+    expect(first.take({ line: 1, fields: header, rejected: "a stray quote" }, 0)).toBe("row");
+    expect(first.columnOrder).toEqual([0, 1, 2, 3]);
+  });
+
   it("property: chunks ingested apart, in any order, leave what one ingest leaves", async () => {
     await fc.assert(
       fc.asyncProperty(

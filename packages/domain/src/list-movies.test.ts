@@ -65,6 +65,44 @@ describe("listMovies", () => {
     );
   });
 
+  it("takes up to 500 movies when asked", async () => {
+    const asked: unknown[] = [];
+    const movieInfos = new InMemoryMovieStore({
+      before: (call) => {
+        if (call.method === "listMovies") asked.push(call.page.limit);
+      },
+    });
+    await listMovies({ movieInfos }, { limit: "500" });
+    await listMovies({ movieInfos }, { limit: "1" });
+    expect(asked).toEqual([500, 1]);
+  });
+
+  it("says what the refused limit was", async () => {
+    for (const [limit, found] of [
+      ["501", '"501"'],
+      ["0", '"0"'],
+      [5, "5"],
+      [["5"], "array"],
+    ] as const) {
+      const errors = await fieldErrorsOfAsync(listMovies({ movieInfos: catalogue(1) }, { limit }));
+      expect(errors).toEqual([
+        { field: "limit", message: `must be a whole number from 1 to 500 (found ${found})` },
+      ]);
+    }
+  });
+
+  it("refuses an empty or non-string cursor itself, without asking the store", async () => {
+    const movieInfos = {
+      listMovies: async () => ({ items: [], next: undefined }),
+    };
+    for (const cursor of ["", 7, ["a"]]) {
+      const errors = await fieldErrorsOfAsync(listMovies({ movieInfos }, { cursor }));
+      expect(errors).toEqual([
+        { field: "cursor", message: "must be the `next` of an earlier page" },
+      ]);
+    }
+  });
+
   it("refuses a cursor the list never gave out", async () => {
     for (const cursor of ["", "nonsense", "after:", "after:..", ["a"]]) {
       const errors = await fieldErrorsOfAsync(listMovies({ movieInfos: catalogue(1) }, { cursor }));

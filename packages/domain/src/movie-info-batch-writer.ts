@@ -70,7 +70,6 @@ export class MovieInfoBatchWriter {
   }
 
   private inFlightBatchSharingAnId(): Promise<void> | undefined {
-    if (this.inFlightById.size === 0) return undefined;
     for (const movieId of this.pending.keys()) {
       const batch = this.inFlightById.get(movieId);
       if (batch !== undefined) return batch;

@@ -87,6 +87,21 @@ describe("rateMovie", () => {
     expect(errors[0]?.message).toMatch(/found "\/" at position 3/);
   });
 
+  it("refuses a path id that is no string, saying what it is, and writes nothing", async () => {
+    const { ratings, calls } = store();
+    for (const [movieId, found] of [
+      [1, "1"],
+      [undefined, "undefined"],
+      [["mv1"], "array"],
+    ] as const) {
+      const errors = await fieldErrorsOfAsync(
+        rateMovie({ ratings }, movieId, { movie_id: "mv1", imdb_rating: 43 }),
+      );
+      expect(errors).toEqual([{ field: "movie_id", message: `must be a string (found ${found})` }]);
+    }
+    expect(calls).toEqual([]);
+  });
+
   it("requires at least one rating", async () => {
     const { ratings } = store();
     const errors = await fieldErrorsOfAsync(rateMovie({ ratings }, "mv1", { movie_id: "mv1" }));

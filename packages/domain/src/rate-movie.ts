@@ -35,7 +35,8 @@ export async function rateMovie(
       ? movieIdProblem(movieId)
       : `must be a string (found ${describeValue(movieId)})`;
   if (idMessage !== undefined) errors.push({ field: "movie_id", message: idMessage });
-  const validId = idMessage === undefined && typeof movieId === "string" ? movieId : undefined;
+  // Only a string can be free of problems.
+  const validId = idMessage === undefined ? (movieId as string) : undefined;
   const changes = collectRatingChanges(validId, body, errors, options.format);
   if (validId === undefined || changes === undefined) throw new ValidationError(errors);
   return toMovie(await deps.ratings.update(validId, changes, options.precondition));

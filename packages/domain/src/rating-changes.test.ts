@@ -63,6 +63,38 @@ describe("parseRatingChanges", () => {
     expect(parseRatingChanges("mv1", { imdb_rating: 1e-130 })).toEqual({ imdb_rating: 1e-130 });
   });
 
+  it("carries exactly the ratings the body sets, no key for one left out", () => {
+    expect(parseRatingChanges("mv1", { imdb_rating: 7.5 })).toStrictEqual({ imdb_rating: 7.5 });
+    expect(parseRatingChanges("mv1", { rotten_tomatoes_rating: 98 })).toStrictEqual({
+      rotten_tomatoes_rating: 98,
+    });
+    expect(
+      parseRatingChanges("mv1", { imdb_rating: 7.5, rotten_tomatoes_rating: 98 }),
+    ).toStrictEqual({ rotten_tomatoes_rating: 98, imdb_rating: 7.5 });
+    expect(
+      parseRatingChanges("mv1", { imdb_rating: null, rotten_tomatoes_rating: 98 }, "merge-patch"),
+    ).toStrictEqual({ rotten_tomatoes_rating: 98, imdb_rating: null });
+  });
+
+  it("reads a body as json unless told it is a merge patch: null clears only in a merge patch", () => {
+    expect(fieldErrorsOf(() => parseRatingChanges("mv1", { imdb_rating: null }))).toEqual([
+      { field: "imdb_rating", message: "must be a number from 0 to 100 (found null)" },
+    ]);
+    expect(parseRatingChanges("mv1", { imdb_rating: null }, "merge-patch")).toStrictEqual({
+      imdb_rating: null,
+    });
+  });
+
+  it("stores -0 as 0 for either rating", () => {
+    expect(
+      Object.is(
+        parseRatingChanges("mv1", JSON.parse('{"rotten_tomatoes_rating":-0}'))
+          .rotten_tomatoes_rating,
+        0,
+      ),
+    ).toBe(true);
+  });
+
   it("stores -0 as 0", () => {
     expect(
       Object.is(parseRatingChanges("mv1", JSON.parse('{"imdb_rating":-0}')).imdb_rating, 0),
@@ -88,6 +120,17 @@ describe("parseRatingChanges", () => {
     ]);
     expect(fieldErrorsOf(() => parseRatingChanges("mv1", { imdb_rating: null }))).toEqual([
       { field: "imdb_rating", message: "must be a number from 0 to 100 (found null)" },
+    ]);
+    expect(fieldErrorsOf(() => parseRatingChanges("mv1", { imdb_rating: -5 }))).toEqual([
+      { field: "imdb_rating", message: "must be from 0 to 100 (found -5)" },
+    ]);
+    expect(
+      fieldErrorsOf(() => parseRatingChanges("mv1", { rotten_tomatoes_rating: Number.NaN })),
+    ).toEqual([
+      {
+        field: "rotten_tomatoes_rating",
+        message: "must be a finite number from 0 to 100 (found NaN)",
+      },
     ]);
   });
 

@@ -47,20 +47,20 @@ export function ratingProblem(value: unknown): string | undefined {
  * Adds to `errors` every way a PATCH body is wrong, and returns its changes when it is
  * right. `pathMovieId` is the id the body's optional `movie_id` must equal; `undefined` when the
  * path's id is itself invalid (the caller reports that), so that no mismatch is reported on top.
+ * Without a `format` the body is read as `json`.
  */
 export function collectRatingChanges(
   pathMovieId: string | undefined,
   body: unknown,
   errors: FieldError[],
-  format: PatchFormat = "json",
+  format?: PatchFormat,
 ): RatingChanges | undefined {
   if (!isRecord(body)) {
     errors.push({ field: "body", message: `must be a JSON object (found ${describeValue(body)})` });
     return undefined;
   }
   const before = errors.length;
-  let rottenTomatoes: number | null | undefined;
-  let imdb: number | null | undefined;
+  const changes: { rotten_tomatoes_rating?: number | null; imdb_rating?: number | null } = {};
   for (const field of Object.keys(body)) {
     const value = body[field];
     if (field === "movie_id") {
@@ -68,17 +68,14 @@ export function collectRatingChanges(
       if (message !== undefined) errors.push({ field, message });
     } else if (field === "rotten_tomatoes_rating" || field === "imdb_rating") {
       if (value === null && format === "merge-patch") {
-        if (field === "rotten_tomatoes_rating") rottenTomatoes = null;
-        else imdb = null;
+        changes[field] = null;
         continue;
       }
       const message = ratingProblem(value);
       if (message !== undefined) errors.push({ field, message });
-      else if (typeof value === "number") {
-        // `+ 0` turns -0 (which JSON can carry) into the 0 a reader expects back.
-        if (field === "rotten_tomatoes_rating") rottenTomatoes = value + 0;
-        else imdb = value + 0;
-      }
+      // A value `ratingProblem` accepts is a number. `+ 0` turns -0 (which JSON can carry) into
+      // the 0 a reader expects back.
+      else changes[field] = (value as number) + 0;
     } else {
       errors.push({ field, message: `is not a known field (known fields: ${KNOWN_FIELDS})` });
     }
@@ -89,13 +86,8 @@ export function collectRatingChanges(
       message: `must set at least one of ${RATING_FIELDS.join(", ")}`,
     });
   }
-  if (errors.length > before) return undefined;
-  if (rottenTomatoes !== undefined && imdb !== undefined) {
-    return { rotten_tomatoes_rating: rottenTomatoes, imdb_rating: imdb };
-  }
-  if (rottenTomatoes !== undefined) return { rotten_tomatoes_rating: rottenTomatoes };
-  if (imdb !== undefined) return { imdb_rating: imdb };
-  return undefined;
+  // Without an error the body set at least one rating, so `changes` has one.
+  return errors.length > before ? undefined : (changes as RatingChanges);
 }
 
 function bodyMovieIdProblem(value: unknown, pathMovieId: string | undefined): string | undefined {
@@ -107,13 +99,13 @@ function bodyMovieIdProblem(value: unknown, pathMovieId: string | undefined): st
 }
 
 /**
- * The rating changes of a PATCH body for the movie `pathMovieId`; a `ValidationError` naming every
- * failing field otherwise.
+ * The rating changes of a PATCH body for the movie `pathMovieId` (read as `json` without a
+ * `format`); a `ValidationError` naming every failing field otherwise.
  */
 export function parseRatingChanges(
   pathMovieId: string,
   body: unknown,
-  format: PatchFormat = "json",
+  format?: PatchFormat,
 ): RatingChanges {
   const errors: FieldError[] = [];
   const changes = collectRatingChanges(pathMovieId, body, errors, format);
