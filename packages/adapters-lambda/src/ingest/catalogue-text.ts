@@ -8,21 +8,22 @@
  *   ASCII reads the same in both, so nothing read before the decision is read differently.
  * - In a UTF-8 or UTF-16 file, bytes that do not decode are never turned into text silently:
  *   each becomes a U+FFFD whose byte offset is kept in `marks`, and the CSV reader rejects the
- *   record that holds it. A U+FFFD the file really contains is marked too, as genuine.
+ *   record that holds it. A U+FFFD the file really contains is marked too, as genuine (null).
  *
  * Streaming: at most one chunk plus a few bytes of an unfinished character are held.
  */
 
 export type CatalogueEncoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
 
-/** One U+FFFD of the text, in text order: where its bytes were, and whether they were invalid. */
-export interface ReplacementMark {
-  readonly offset: number;
-  readonly invalid: boolean;
-}
+/**
+ * One U+FFFD of the text, in text order: the byte offset of the bytes it stands for when they were
+ * invalid; null for a U+FFFD the file really contains (its offset is never shown: only its place
+ * in the queue counts).
+ */
+export type ReplacementMark = number | null;
 
 export interface CatalogueText {
-  readonly texts: AsyncIterable<string>;
+  readonly texts: AsyncGenerator<string, void, undefined>;
   /** Null until the file's bytes have decided it (pure ASCII so far). */
   encoding(): CatalogueEncoding | null;
   /** Every U+FFFD of the text given out so far and not yet taken, in text order. */
@@ -94,7 +95,7 @@ export function catalogueText(
         if (encoding === null) {
           // Undecided: ASCII so far. The first other byte decides once its sequence is whole.
           let at = start;
-          while (at < bytes.length && (bytes[at] as number) < 0x80) at++;
+          while ((bytes[at] ?? 0x80) < 0x80) at++;
           if (at < bytes.length) {
             const sequence = utf8Sequence(bytes, at);
             if (sequence === INCOMPLETE && !end) {
@@ -108,10 +109,9 @@ export function catalogueText(
             encoding = "utf-8"; // ASCII is UTF-8
           }
         }
+        // Still undecided, the bytes are ASCII, which reads the same as UTF-8.
         let text: string;
-        if (encoding === null) {
-          text = ascii(bytes, start, bytes.length);
-        } else if (encoding === "windows-1252") {
+        if (encoding === "windows-1252") {
           text = WINDOWS_1252.decode(bytes.subarray(start));
         } else if (utf16 !== undefined) {
           const used = utf16.wholeUnits(bytes, start, end);
@@ -119,7 +119,7 @@ export function catalogueText(
           pending = bytes.subarray(used);
         } else {
           const complete = end ? bytes.length : completeUtf8Length(bytes, start);
-          text = decodeUtf8(bytes, start, complete, offset, end, marks);
+          text = decodeUtf8(bytes, start, complete, offset, marks);
           pending = bytes.subarray(complete);
         }
         offset += bytes.length - pending.length;
@@ -150,6 +150,7 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  // Stryker disable next-line ConditionalExpression: equivalent; the copy it saves holds the same bytes.
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
@@ -190,10 +191,15 @@ export function utf8Sequence(bytes: Uint8Array, at: number): number {
 
 /** Up to where `bytes` holds whole characters: an unfinished last one waits for the next chunk. */
 function completeUtf8Length(bytes: Uint8Array, start: number): number {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,ArithmeticOperator: equivalent; the bounds only shorten the walk: a lead byte more than 3 bytes back is followed by at least 3 bytes, and before `start` lie only a byte-order mark's whole sequence or nothing (undefined).
   for (let back = 1; back <= 3 && bytes.length - back >= start; back++) {
     const at = bytes.length - back;
     const byte = bytes[at] as number;
+    // An ASCII byte (or C0, never a lead) after a lead byte makes its sequence invalid, not
+    // unfinished: stopping at one only shortens the walk.
+    // Stryker disable next-line ConditionalExpression: equivalent, see above.
     if (byte < 0x80) return bytes.length;
+    // Stryker disable next-line EqualityOperator: equivalent, see above (C0 is never a lead byte).
     if (byte >= 0xc0) return utf8Sequence(bytes, at) === INCOMPLETE ? at : bytes.length;
   }
   return bytes.length;
@@ -204,13 +210,13 @@ function decodeUtf8(
   start: number,
   end: number,
   offset: number,
-  final: boolean,
   marks: ReplacementMark[],
 ): string {
   const part = bytes.subarray(start, end);
+  // Stryker disable next-line BlockStatement: equivalent; the walk below gives the same text and marks, this only saves it.
   try {
     const text = UTF8.decode(part);
-    markGenuine(text, offset + start, marks);
+    markGenuine(text, marks);
     return text;
   } catch {
     // Some bytes are not UTF-8: walk them, so that each bad spot is known by its offset.
@@ -220,25 +226,26 @@ function decodeUtf8(
   for (let at = start; at < end; ) {
     const length = utf8Sequence(bytes, at);
     if (length > 0) {
-      if (length === 3 && bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd) {
-        marks.push({ offset: offset + at, invalid: false });
+      // A valid sequence that starts with EF is 3 bytes long.
+      if (bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd) {
+        marks.push(null);
       }
       at += length;
       continue;
     }
     text += UTF8.decode(bytes.subarray(run, at)) + REPLACEMENT;
-    marks.push({ offset: offset + at, invalid: true });
-    // An unfinished sequence at the very end of the file is one bad spot.
-    at += length === INCOMPLETE ? (final ? end - at : 1) : -length;
+    marks.push(offset + at);
+    // An unfinished sequence here is at the very end of the file (`end` leaves out the unfinished
+    // end of a chunk): it is one bad spot.
+    at = length === INCOMPLETE ? end : at - length;
     run = at;
   }
   return text + UTF8.decode(bytes.subarray(run, end));
 }
 
-function markGenuine(text: string, offset: number, marks: ReplacementMark[]): void {
-  // The exact offset of a genuine U+FFFD is never shown; its place in the queue is what counts.
+function markGenuine(text: string, marks: ReplacementMark[]): void {
   for (let at = text.indexOf(REPLACEMENT); at !== -1; at = text.indexOf(REPLACEMENT, at + 1)) {
-    marks.push({ offset, invalid: false });
+    marks.push(null);
   }
 }
 
@@ -256,6 +263,7 @@ class Utf16Decoder {
   wholeUnits(bytes: Uint8Array, start: number, final: boolean): number {
     if (final) return bytes.length;
     let end = start + ((bytes.length - start) & ~1);
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: equivalent; before `start` lie only a byte-order mark (U+FEFF) or nothing (a unit of 0), never a high surrogate.
     if (end - 2 >= start) {
       const last = this.unit(bytes, end - 2);
       if (last >= 0xd800 && last <= 0xdbff) end -= 2;
@@ -282,7 +290,7 @@ class Utf16Decoder {
     let text: string;
     try {
       text = this.fatal.decode(bytes.subarray(start, end));
-      markGenuine(text, offset + start, marks);
+      markGenuine(text, marks);
     } catch {
       text = "";
       for (let at = start; at < end; at += 2) {
@@ -297,16 +305,16 @@ class Utf16Decoder {
         }
         if (code >= 0xd800 && code <= 0xdfff) {
           text += REPLACEMENT;
-          marks.push({ offset: offset + at, invalid: true });
+          marks.push(offset + at);
         } else {
-          if (code === 0xfffd) marks.push({ offset: offset + at, invalid: false });
+          if (code === 0xfffd) marks.push(null);
           text += String.fromCharCode(code);
         }
       }
     }
     if (end < used) {
       text += REPLACEMENT;
-      marks.push({ offset: offset + end, invalid: true });
+      marks.push(offset + end);
     }
     return text;
   }

@@ -647,3 +647,189 @@ describe("csvRecords: properties", () => {
     );
   });
 });
+
+describe("csvRecords: fixed cases at the edges", () => {
+  const BOM = [0xef, 0xbb, 0xbf];
+  const enc = (text: string) => [...utf8.encode(text)];
+  const badBytesAt = (offset: number) => ({
+    rejected: `bytes that are not valid UTF-8 at byte offset ${offset}`,
+  });
+  const TOO_LONG_5 = { rejected: "the record is longer than 5 characters" };
+
+  it("a genuine U+FFFD before bad bytes does not take their offset", async () => {
+    await expectEveryChunking(Uint8Array.from([...BOM, ...enc("a,\uFFFD\nb,"), 0xff, 0x0a]), {
+      rows: [
+        [1, ["a", "\uFFFD"]],
+        [2, badBytesAt(11)],
+      ],
+    });
+  });
+
+  it("bad bytes in a damaged record's first line are its own: the next line's keep their offset", async () => {
+    await expectEveryChunking(
+      Uint8Array.from([...BOM, ...enc('"a"x,'), 0xff, ...enc("\nb,"), 0xff]),
+      {
+        rows: [
+          [1, AFTER_QUOTE],
+          [2, badBytesAt(12)],
+        ],
+      },
+    );
+    // The damaged record spans two lines: the second is read again, with its own bad bytes.
+    await expectEveryChunking(
+      Uint8Array.from([...BOM, 0x22, 0xff, ...enc("\nb"), 0xff, ...enc('"x\nc\n')]),
+      {
+        rows: [
+          [1, AFTER_QUOTE],
+          [2, badBytesAt(7)],
+          [3, ["c"]],
+        ],
+      },
+    );
+  });
+
+  it("bad bytes in a skipped long line are its own, however it is cut", async () => {
+    const chunks = [
+      [...BOM, ...enc("a\n")],
+      [...enc("bbbbbbb"), 0xff],
+      [...enc("c"), 0xff, ...enc("c")],
+      [...enc("c\nd,"), 0xff, 0x0a],
+    ].map((chunk) => Uint8Array.from(chunk));
+    expect((await outcome(fromChunks(chunks), 5)).rows).toEqual([
+      [1, ["a"]],
+      [2, TOO_LONG_5],
+      [3, badBytesAt(20)],
+    ]);
+  });
+
+  it("a damaged record ending in a lone CR or an LF: the next line, even blank, is kept", async () => {
+    await expectEveryChunking('h\rx\r"b"y\rc\r', {
+      rows: [
+        [1, ["h"]],
+        [2, ["x"]],
+        [3, AFTER_QUOTE],
+        [4, ["c"]],
+      ],
+    });
+    await expectEveryChunking('h\r\nx\r\n"b"y\r\nc\r\n', {
+      rows: [
+        [1, ["h"]],
+        [2, ["x"]],
+        [3, AFTER_QUOTE],
+        [4, ["c"]],
+      ],
+    });
+    await expectEveryChunking('"a"x\n\nb\n', {
+      rows: [
+        [1, AFTER_QUOTE],
+        [2, [""]],
+        [3, ["b"]],
+      ],
+    });
+    await expectEveryChunking('a\r\r"b"x\rc\r', {
+      rows: [
+        [1, ["a"]],
+        [2, [""]],
+        [3, AFTER_QUOTE],
+        [4, ["c"]],
+      ],
+    });
+    await expectEveryChunking('"a"x\r\rb\r', {
+      rows: [
+        [1, AFTER_QUOTE],
+        [2, [""]],
+        [3, ["b"]],
+      ],
+    });
+  });
+
+  it("a skipped long line ends at its line break: what follows is read, a blank line too", async () => {
+    const cases: [string[], Row[]][] = [
+      [
+        ["a\n", "bbbbbbbbbb", "bb\n", "\nc\n"],
+        [
+          [1, ["a"]],
+          [2, TOO_LONG_5],
+          [3, [""]],
+          [4, ["c"]],
+        ],
+      ],
+      [
+        ["a\n", "bbbbbbbbbb", "bb\n\nc\n"],
+        [
+          [1, ["a"]],
+          [2, TOO_LONG_5],
+          [3, [""]],
+          [4, ["c"]],
+        ],
+      ],
+      [
+        ["a\n", "bbbbbbbbbb", "bb\rx\n", "\nc\n"],
+        [
+          [1, ["a"]],
+          [2, TOO_LONG_5],
+          [3, ["x"]],
+          [4, [""]],
+          [5, ["c"]],
+        ],
+      ],
+      [
+        ["a\n", "bbbbbbbbbb", "bb\r", "x\n", "\ny\n"],
+        [
+          [1, ["a"]],
+          [2, TOO_LONG_5],
+          [3, ["x"]],
+          [4, [""]],
+          [5, ["y"]],
+        ],
+      ],
+      [
+        ["a\n", "bbbbbbbbbb", "bb\r", "\nx\n", "\ny\n"],
+        [
+          [1, ["a"]],
+          [2, TOO_LONG_5],
+          [3, ["x"]],
+          [4, [""]],
+          [5, ["y"]],
+        ],
+      ],
+    ];
+    for (const [chunks, rows] of cases) {
+      expect((await outcome(fromChunks(chunks), 5)).rows, chunks.join("|")).toEqual(rows);
+    }
+  });
+
+  it("a damaged record carries no fields, only its line and reason", async () => {
+    const records = [];
+    for await (const record of csvRecords(fromChunks(['a\n"b"x\n"c']))) records.push(record);
+    expect(records).toEqual([
+      { line: 1, fields: ["a"] },
+      { line: 2, fields: [], rejected: AFTER_QUOTE.rejected },
+      { line: 3, fields: [], rejected: NEVER_CLOSED.rejected },
+    ]);
+  });
+
+  it("fills in the encoding as soon as the bytes decide it, and for strings at once", async () => {
+    const seen: (string | null)[] = [];
+    const format: CsvFormat = { encoding: null, delimiter: null };
+    const chunks = [enc("a,b\n"), enc("c,d\n"), [...enc("Am"), 0xe9, ...enc("lie\n")], enc("x\n")];
+    const source = fromChunks(chunks.map((chunk) => Uint8Array.from(chunk)));
+    for await (const _ of csvRecords(source, { format })) seen.push(format.encoding);
+    expect(seen).toEqual([null, null, "windows-1252", "windows-1252"]);
+    seen.length = 0;
+    for await (const _ of csvRecords(fromChunks(["a\n", "b\n"]), { format })) {
+      seen.push(format.encoding);
+    }
+    expect(seen).toEqual(["utf-8", "utf-8"]);
+  });
+
+  it("detects the delimiter from the whole first line when blank lines fill the limit before it", async () => {
+    const { rows, format } = await outcome(
+      fromChunks(["\n".repeat(8).concat("a;b;"), "c,d,e,f\n"]),
+      12,
+    );
+    expect(format.delimiter).toBe(",");
+    expect(rows.at(-1)).toEqual([9, ["a;b;c", "d", "e", "f"]]);
+    expect(rows).toHaveLength(9);
+  });
+});
