@@ -23,10 +23,10 @@ export type CharacterKind = "control" | "bidi" | "invisible";
 
 /** The kind of the code point `code`, or `undefined` for an ordinary character. */
 export function characterKind(code: number): CharacterKind | undefined {
-  // The common case first: printable ASCII.
-  if (code >= 0x20 && code < 0x7f) return undefined;
   if (code < 0x20) return code === TAB || code === LF || code === CR ? undefined : "control";
-  if (code >= 0x7f && code <= 0x9f) return "control";
+  // Printable ASCII, the common case, after two comparisons.
+  if (code < 0x7f) return undefined;
+  if (code <= 0x9f) return "control";
   if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return "bidi";
   if (isInvisible(code)) return "invisible";
   return undefined;

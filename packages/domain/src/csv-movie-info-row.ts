@@ -7,10 +7,13 @@ export const CSV_COLUMNS = ["movie_id", "name", "country_of_origin", "release_da
 /** A blank line: the CSV parser gives it as one empty (or whitespace-only) field. */
 export function isBlankRecord(fields: readonly string[]): boolean {
   // No fields at all carries no data either; rejecting it as "found 0 fields" would only confuse.
-  return fields.length === 0 || (fields.length === 1 && (fields[0] ?? "").trim() === "");
+  return fields.length === 0 || (fields.length === 1 && (fields[0] as string).trim() === "");
 }
 
-/** Where each column of `CSV_COLUMNS` is in a record: the file's column order. */
+/**
+ * Where each column of `CSV_COLUMNS` is in a record: the file's column order. Every index is one
+ * of a record's four fields (`readHeader` gives an order only when it finds every column).
+ */
 export type CsvColumnOrder = readonly number[];
 
 /** The order of a file without a header. */
@@ -65,10 +68,10 @@ export function movieInfoFromCsvFields(
   if (fields.length !== CSV_COLUMNS.length) {
     return `expected ${CSV_COLUMNS.length} fields, found ${fields.length}`;
   }
-  const movieId = (fields[order[0] as number] ?? "").trim();
-  const name = (fields[order[1] as number] ?? "").trim();
-  const country = (fields[order[2] as number] ?? "").trim();
-  const releaseDate = (fields[order[3] as number] ?? "").trim();
+  const movieId = (fields[order[0] as number] as string).trim();
+  const name = (fields[order[1] as number] as string).trim();
+  const country = (fields[order[2] as number] as string).trim();
+  const releaseDate = (fields[order[3] as number] as string).trim();
   const errors = movieInfoProblems(movieId, name, country, releaseDate);
   if (errors !== undefined) return errors.map((e) => `${e.field}: ${e.message}`).join("; ");
   return { movie_id: movieId, name, country_of_origin: country, release_date: releaseDate };

@@ -16,7 +16,8 @@ export function movieIdProblem(id: string): string | undefined {
   if (length === 0) return "must not be empty";
   for (let i = 0; i < length; i++) {
     const code = id.charCodeAt(i);
-    if (code >= 128 || ALLOWED[code] === 0) {
+    // Past the table (U+0080 on) the entry is undefined, so not 1 either.
+    if (ALLOWED[code] !== 1) {
       const char = String.fromCodePoint(id.codePointAt(i) ?? code);
       return `may only contain A-Z a-z 0-9 - _ . (found ${quote(char)} at position ${i + 1})`;
     }

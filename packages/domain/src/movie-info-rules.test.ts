@@ -94,6 +94,34 @@ describe("validateMovieInfo", () => {
     expect(validateMovieInfo({ ...INTERSTELLAR, country_of_origin: "é".repeat(100) })).toBeTruthy();
   });
 
+  it("counts a lone surrogate as one character and a surrogate pair as one", () => {
+    // 51 repeats of two UTF-16 units: 102 characters unless the two are one pair.
+    for (const two of ["a\udc00", "\udc00\udc00", "\ud800a", "\ud800\ue000", "\uffffa"]) {
+      expect(countryOfOriginProblem(two.repeat(51)), JSON.stringify(two)).toBe(
+        "must be at most 100 characters (found 102)",
+      );
+    }
+    for (const pair of ["\ud800\udc00", "\udbff\udfff"]) {
+      expect(countryOfOriginProblem(pair.repeat(100)), JSON.stringify(pair)).toBeUndefined();
+      expect(countryOfOriginProblem(pair.repeat(101)), JSON.stringify(pair)).toBe(
+        "must be at most 100 characters (found 101)",
+      );
+    }
+  });
+
+  it("checks the character after U+FFFF, which is one UTF-16 unit", () => {
+    expect(nameProblem("\uffff\u0007")).toBe(
+      "must not contain control characters (found U+0007 at position 2)",
+    );
+  });
+
+  it.each(MOVIE_INFO_FIELDS)("rejects an info whose only broken field is %s", (field) => {
+    const broken = field === "release_date" ? "2014-10-32" : "";
+    expect(
+      fieldsOf(fieldErrorsOf(() => validateMovieInfo({ ...INTERSTELLAR, [field]: broken }))),
+    ).toEqual([field]);
+  });
+
   it("reports missing and non-string fields alongside broken ones", () => {
     expect(
       fieldErrorsOf(() =>
@@ -103,6 +131,17 @@ describe("validateMovieInfo", () => {
       { field: "movie_id", message: "must be a string (found 7)" },
       { field: "country_of_origin", message: "is required" },
       { field: "release_date", message: "2009-13-01 is not a calendar date" },
+    ]);
+  });
+
+  it("does not trim the release date: a padded date is not in the form YYYY-MM-DD", () => {
+    expect(
+      fieldErrorsOf(() => validateMovieInfo({ ...INTERSTELLAR, release_date: " 2014-10-26" })),
+    ).toEqual([
+      {
+        field: "release_date",
+        message: 'must be a date in the form YYYY-MM-DD (found " 2014-10-26")',
+      },
     ]);
   });
 
@@ -139,6 +178,11 @@ describe("release_date", () => {
     ["1900-02-29", "1900-02-29 is not a calendar date"],
     ["2014-04-31", "2014-04-31 is not a calendar date"],
     ["2014-06-31", "2014-06-31 is not a calendar date"],
+    ["2014-09-31", "2014-09-31 is not a calendar date"],
+    ["2014-11-31", "2014-11-31 is not a calendar date"],
+    ["2014-13-01", "2014-13-01 is not a calendar date"],
+    ["2014-01-32", "2014-01-32 is not a calendar date"],
+    ["0000-01-01", "must be in the years 1850 to 2200 (found 0000-01-01)"],
     ["2015-02-29", "2015-02-29 is not a calendar date"],
     ["2014x01-01", 'must be a date in the form YYYY-MM-DD (found "2014x01-01")'],
     ["2014-01x01", 'must be a date in the form YYYY-MM-DD (found "2014-01x01")'],
@@ -161,12 +205,20 @@ describe("release_date", () => {
     expect(releaseDateProblem(date)).toBe(message);
   });
 
-  it.each(["2000-02-29", "2024-02-29", "1850-01-01", "2200-12-31", "2014-10-26"])(
-    "accepts %s",
-    (date) => {
-      expect(releaseDateProblem(date)).toBeUndefined();
-    },
-  );
+  it.each([
+    "2000-02-29",
+    "2016-02-29",
+    "2024-02-29",
+    "1850-01-01",
+    "2200-12-31",
+    "2014-10-26",
+    "2014-01-31",
+    "2014-09-30",
+    "2014-11-30",
+    "2014-12-31",
+  ])("accepts %s", (date) => {
+    expect(releaseDateProblem(date)).toBeUndefined();
+  });
 
   it("accepts a YYYY-MM-DD string exactly when it is a real date from 1850 to 2200", () => {
     const field = (max: number, near: number) =>
