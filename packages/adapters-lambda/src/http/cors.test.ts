@@ -156,6 +156,7 @@ describe("the policy's edges", () => {
     };
     expect(policy.responseHeaders({ ORIGIN: APP })).toEqual(allowed);
     expect(policy.responseHeaders({ "x-origin": APP })).toEqual({ Vary: "Origin" });
+    expect(policy.responseHeaders({ undefined: APP })).toEqual({ Vary: "Origin" });
     expect(policy.responseHeaders({ Origin: undefined })).toEqual({ Vary: "Origin" });
     expect(corsPolicy([]).responseHeaders({ Origin: APP })).toEqual({});
   });

@@ -81,6 +81,10 @@ describe("PATCH bodies: nesting, repeated keys, charset and encoding", () => {
     // Objects count as arrays do.
     const objects = `${'{"a":'.repeat(MAX_JSON_DEPTH + 1)}1${"}".repeat(MAX_JSON_DEPTH + 1)}`;
     expect(await send(objects)).toMatchObject(tooDeep);
+    // The deepest point counts, not the depth where the body ends or the last array opened.
+    expect(await send(`{"imdb_rating": 5, "x": ${nested(MAX_JSON_DEPTH)}, "y": []}`)).toMatchObject(
+      tooDeep,
+    );
   });
 
   test("nesting: siblings do not add up, and brackets inside strings do not count", async () => {
