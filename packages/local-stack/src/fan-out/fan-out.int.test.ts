@@ -27,7 +27,8 @@ import { freshTable } from "@movies/adapters-lambda/test-kit/fresh-table";
 import { storedMovieInfos } from "@movies/adapters-lambda/test-kit/table-contents";
 import { type FreshBucket, freshBucket } from "@movies/local-aws/test-kit";
 import { describe, expect, test, vi } from "vitest";
-import { localFanOut, localStepFunctions } from "./local-fan-out.ts";
+import { failChunkOnce } from "./chunk-fault.ts";
+import { LOCAL_FAN_OUT_ARN, localFanOut, localStepFunctions } from "./local-fan-out.ts";
 
 const bucket = await freshBucket("movies-fan-out");
 const inlineBucket = await freshBucket("movies-fan-out-inline");
@@ -109,17 +110,11 @@ describe("a catalogue above the threshold", () => {
     const object = await upload(bucket, "big/catalogue.csv", FILE.bytes);
     // FAULT INJECTION: the fourth chunk's first run fails (a Lambda crash, say); Step Functions
     // retries that chunk alone.
-    const runs = new Map<number, number>();
     let beforeFinish: IngestReport | undefined;
-    const invoke = async (event: FanOutEvent) => {
+    const { runs, invoke } = failChunkOnce(3, async (event: FanOutEvent) => {
       if (event.step === "finish") beforeFinish = await report(object);
-      if (event.step === "chunk") {
-        const run = (runs.get(event.chunk.index) ?? 0) + 1;
-        runs.set(event.chunk.index, run);
-        if (event.chunk.index === 3 && run === 1) throw new Error("injected worker fault");
-      }
       return runFanOutStep(deps, event);
-    };
+    });
     const sfn = localStepFunctions(localFanOut(invoke));
     const addMetric = vi.spyOn(metrics, "addMetric");
     const route = {
@@ -127,7 +122,7 @@ describe("a catalogue above the threshold", () => {
       sfn,
       snapshots: deps.snapshots,
       fanOut: {
-        stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:movies-ingest-fan-out",
+        stateMachineArn: LOCAL_FAN_OUT_ARN,
         thresholdBytes: 10_000,
         maxConcurrency: 4,
       },

@@ -1,6 +1,6 @@
 /**
  * A large fan-out on one machine, end to end, checked exactly:
- *   node src/fan-out/run-large-fan-out.ts [rows=2000000] [chunkRows=200000]
+ *   pnpm --filter @movies/local-stack large-fan-out [rows=2000000] [chunkRows=200000]
  * Starts DynamoDB Local and an S3 server, generates a catalogue with ids repeated across chunks,
  * damaged rows and quoted fields with line breaks (`fanOutCatalogue`, whose expected table is
  * known by construction), routes it above a lowered threshold, runs the state machine definition
@@ -38,6 +38,7 @@ import {
   startDynamoDbLocal,
   startS3Local,
 } from "@movies/local-aws";
+import { failChunkOnce } from "./chunk-fault.ts";
 import { localFanOut, localStepFunctions } from "./local-fan-out.ts";
 
 const rows = Number(process.argv[2] ?? 2_000_000);
@@ -82,15 +83,7 @@ try {
     chunking: { targetRows },
   };
   // FAULT INJECTION: chunk 1's first run fails; Step Functions retries it alone.
-  const runs = new Map<number, number>();
-  const invoke = (event: FanOutEvent) => {
-    if (event.step === "chunk") {
-      const run = (runs.get(event.chunk.index) ?? 0) + 1;
-      runs.set(event.chunk.index, run);
-      if (event.chunk.index === 1 && run === 1) throw new Error("injected worker fault");
-    }
-    return runFanOutStep(deps, event);
-  };
+  const { runs, invoke } = failChunkOnce(1, (event: FanOutEvent) => runFanOutStep(deps, event));
   const sfn = localStepFunctions(localFanOut(invoke));
   const t1 = performance.now();
   const route = await routeIngest(
