@@ -45,6 +45,33 @@ function countingSource(records: readonly CsvRecord[]) {
   return { state, records: generate() };
 }
 
+/**
+ * An endless async source of rows mv1, mv2, ... that counts how often it was asked to close.
+ * `pulled` runs as each row is asked for (it may throw, or abort something); `closing` as it is
+ * closed (it may throw).
+ */
+function asyncRows(pulled: (line: number) => void = () => {}, closing: () => void = () => {}) {
+  const state = { closed: 0 };
+  const source: AsyncIterable<CsvRecord> = {
+    [Symbol.asyncIterator]: () => {
+      let line = 0;
+      return {
+        next: async () => {
+          line++;
+          pulled(line);
+          return { done: false, value: row(line, `mv${line}`) };
+        },
+        return: async () => {
+          state.closed++;
+          closing();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+  return { state, source };
+}
+
 /** What `promise` rejects with, failing the test unless it is a `type`. */
 async function rejection<T>(
   promise: Promise<unknown>,
@@ -312,31 +339,18 @@ describe("ingestMovieInfos", () => {
         if (call.method === "putBatch") throw failure;
       },
     });
-    const closed: string[] = [];
-    const source = (name: string, closeFails: boolean): AsyncIterable<CsvRecord> => ({
-      [Symbol.asyncIterator]: () => {
-        let line = 0;
-        return {
-          next: async () => ({ done: false, value: row(++line, `mv${line}`) }),
-          return: async () => {
-            closed.push(name);
-            if (closeFails) throw new Error("close failed");
-            return { done: true, value: undefined };
-          },
-        };
-      },
+    const quiet = asyncRows();
+    const noisy = asyncRows(undefined, () => {
+      throw new Error("close failed");
     });
-    for (const [name, closeFails] of [
-      ["quiet", false],
-      ["noisy", true],
-    ] as const) {
+    for (const { source } of [quiet, noisy]) {
       const error = await incomplete(
-        ingestMovieInfos(store, source(name, closeFails), { batchSize: 2, maxInFlight: 1 }),
+        ingestMovieInfos(store, source, { batchSize: 2, maxInFlight: 1 }),
       );
       expect(error.cause).toBe(failure);
       expect(error.message).toMatch(/because a batch write failed/);
     }
-    expect(closed).toEqual(["quiet", "noisy"]);
+    expect([quiet.state.closed, noisy.state.closed]).toEqual([1, 1]);
   });
 
   it("reads nothing when the signal is already aborted", async () => {
@@ -881,55 +895,27 @@ describe("what an ingest says when it stops or refuses", () => {
 
   it("reports an async source's failure as its cause, without asking the failed source to close", async () => {
     const broken = new Error("connection reset");
-    let closed = false;
-    const source: AsyncIterable<CsvRecord> = {
-      [Symbol.asyncIterator]: () => {
-        let line = 0;
-        return {
-          next: async () => {
-            if (line === 3) throw broken;
-            line++;
-            return { done: false, value: row(line, `mv${line}`) };
-          },
-          return: async () => {
-            closed = true;
-            return { done: true, value: undefined };
-          },
-        };
-      },
-    };
+    const { state, source } = asyncRows((line) => {
+      if (line === 4) throw broken;
+    });
     const store = new InMemoryMovieStore();
     const error = await incomplete(ingestMovieInfos(store, source, { batchSize: 2 }));
     expect(error.cause).toBe(broken);
     expect(error.message).toBe(
       "ingest stopped after line 3 because reading the input failed: connection reset",
     );
-    expect(closed).toBe(false);
+    expect(state.closed).toBe(0);
     expect(error.summary).toMatchObject({ rowsRead: 3, written: 2 });
   });
 
   it("closes an async source it leaves on an abort", async () => {
     const signal = { aborted: false };
-    let closed = false;
-    const source: AsyncIterable<CsvRecord> = {
-      [Symbol.asyncIterator]: () => {
-        let line = 0;
-        return {
-          next: async () => {
-            line++;
-            if (line === 2) signal.aborted = true;
-            return { done: false, value: row(line, `mv${line}`) };
-          },
-          return: async () => {
-            closed = true;
-            return { done: true, value: undefined };
-          },
-        };
-      },
-    };
+    const { state, source } = asyncRows((line) => {
+      if (line === 2) signal.aborted = true;
+    });
     const error = await incomplete(ingestMovieInfos(new InMemoryMovieStore(), source, { signal }));
     expect(error.message).toBe("ingest stopped after line 2 because it was aborted");
-    expect(closed).toBe(true);
+    expect(state.closed).toBe(1);
   });
 
   it("passes no options to putBatch when there is no signal, as the port's exact types ask", async () => {

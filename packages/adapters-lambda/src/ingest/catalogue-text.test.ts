@@ -239,54 +239,19 @@ describe("catalogueText: fixed cases", () => {
 
   it("keeps a genuine U+FFFD's place among the bad spots, and marks no look-alike", async () => {
     const bom = [0xef, 0xbb, 0xbf];
+    // U+0FFD U+FFBD U+FFFC ¿ U+FFBD in UTF-8: one byte off U+FFFD's EF BF BD each.
+    const lookAlikes = [
+      0xe0, 0xbf, 0xbd, 0xef, 0xbe, 0xbd, 0xef, 0xbf, 0xbc, 0xc2, 0xbf, 0xef, 0xbe, 0xbd,
+    ];
     const cases: [number[], (number | null)[]][] = [
       // a U+FFFD 0xFF b
       [
         [...bom, 0x61, 0xef, 0xbf, 0xbd, 0xff, 0x62],
         [null, 7],
       ],
-      // U+0FFD U+FFBD U+FFFC ¿ U+FFBD 0xFF: none of them is a U+FFFD
-      [
-        [
-          ...bom,
-          0xe0,
-          0xbf,
-          0xbd,
-          0xef,
-          0xbe,
-          0xbd,
-          0xef,
-          0xbf,
-          0xbc,
-          0xc2,
-          0xbf,
-          0xef,
-          0xbe,
-          0xbd,
-        ],
-        [],
-      ],
-      [
-        [
-          ...bom,
-          0xe0,
-          0xbf,
-          0xbd,
-          0xef,
-          0xbe,
-          0xbd,
-          0xef,
-          0xbf,
-          0xbc,
-          0xc2,
-          0xbf,
-          0xef,
-          0xbe,
-          0xbd,
-          0xff,
-        ],
-        [17],
-      ],
+      // U+0FFD U+FFBD U+FFFC ¿ U+FFBD, then 0xFF: none of them is a U+FFFD
+      [[...bom, ...lookAlikes], []],
+      [[...bom, ...lookAlikes, 0xff], [17]],
       // UTF-16 LE: U+FFFD, a lone high surrogate, a
       [
         [0xff, 0xfe, 0xfd, 0xff, 0x00, 0xd8, 0x61, 0x00],
