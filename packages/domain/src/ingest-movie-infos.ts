@@ -90,14 +90,13 @@ export async function ingestMovieInfos(
   let lastLine = 0;
   let stop: Stop | undefined;
   let source: RecordSource | undefined;
+  const writeFailed = (): Stop | undefined =>
+    writer.failure === undefined
+      ? undefined
+      : { reason: "a batch write failed", cause: writer.failure.cause };
   /** Why the ingest must stop now: the signal aborted or a write failed. */
-  const whyStopped = (): Stop | undefined => {
-    if (signal?.aborted === true) return { reason: "it was aborted", cause: signal.reason };
-    if (writer.failure !== undefined) {
-      return { reason: "a batch write failed", cause: writer.failure.cause };
-    }
-    return undefined;
-  };
+  const whyStopped = (): Stop | undefined =>
+    signal?.aborted === true ? { reason: "it was aborted", cause: signal.reason } : writeFailed();
 
   try {
     source = openRecords(records);
@@ -174,9 +173,8 @@ export async function ingestMovieInfos(
   // `send` refuses only for a reason `whyStopped` names.
   if (stop === undefined && !(await writer.send(signal))) stop = whyStopped();
   await writer.drain();
-  if (stop === undefined && writer.failure !== undefined) {
-    stop = { reason: "a batch write failed", cause: writer.failure.cause };
-  }
+  // Once every row is sent, only a failed write stops the ingest: an abort now comes too late.
+  stop ??= writeFailed();
 
   const summary: IngestSummary = {
     rowsRead,
