@@ -1,14 +1,11 @@
 import type { MovieInfo } from "@movies/domain";
+import type { IngestReport } from "../src/ingest/ingest-report.ts";
 
 /** The ingest report counts a catalogue must produce, known by construction. */
-export interface ExpectedCounts {
-  readonly rows_read: number;
-  readonly written: number;
-  readonly rejected: number;
-  readonly duplicates: number;
-  readonly header_rows: number;
-  readonly blank_rows: number;
-}
+export type ExpectedCounts = Pick<
+  IngestReport,
+  "rows_read" | "written" | "rejected" | "duplicates" | "header_rows" | "blank_rows"
+>;
 
 export interface Catalogue {
   readonly csv: string;
